@@ -1,0 +1,18 @@
+"""Hooks pytest-cutover offers to other plugins and conftest files."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pytest
+
+    from pytest_cutover.decision import Decision
+
+
+def pytest_cutover_decision(config: pytest.Config, decision: Decision) -> None:
+    """Called once per run with the go/no-go decision, before the terminal summary.
+
+    Use it to notify a change channel or archive the outcome; the decision
+    cannot be changed here.
+    """

@@ -1,0 +1,74 @@
+"""Every sentence the plugin says to a person, as constants the tests import."""
+
+from __future__ import annotations
+
+# -- the plan -----------------------------------------------------------------
+PLAN_ERROR = "{file}:{line}: {problem}"
+PLAN_NOT_FOUND = "{source}: no plan file at {path}; give the path of an existing cutover.yaml"
+PLAN_UNREADABLE = "{file}: cannot read the plan: {reason}"
+PLAN_INVALID_YAML = "not valid YAML: {problem}"
+PLAN_NOT_A_MAPPING = "the plan must be a mapping with the keys cutover, gates and checks, got {got}"
+UNKNOWN_KEY = "{where}: unknown key '{key}'; allowed keys: {allowed}"
+MISSING_KEY = "{where}: missing required key '{key}'"
+WRONG_TYPE = "{where}: must be {expected}, got {got}"
+BAD_NAME = (
+    "{where}: '{value}' is not a valid name; use letters, digits, '.', '_', '+' and '-', "
+    "starting with a letter or digit"
+)
+EMPTY_VALUE = "{where}: must not be empty"
+NOT_POSITIVE = "{where}: must be greater than 0, got {value}"
+PHASES_WITHOUT_T0 = "phases: must include T0, the cutover moment; got {phases}"
+ONE_KIND = "{where}: a check has exactly one kind; give one of: {kinds}"
+KIND_OPTION = "{where}: '{key}' only applies to a command check"
+DUPLICATE_PHASE = "phases[{index}]: duplicate phase '{phase}'; phase names must be unique"
+DUPLICATE_GATE = (
+    "{where}: duplicate gate id '{id}' (first at line {first}); gate ids must be unique"
+)
+DUPLICATE_CHECK = (
+    "{where}: duplicate check id '{id}' (first at line {first}); check ids must be unique, "
+    "give this check an explicit id"
+)
+UNKNOWN_PHASE = "{where}: unknown phase '{phase}'; phases: {phases}"
+UNKNOWN_GATE = "{where}: unknown gate '{gate}'; gates: {gates}"
+
+# -- options ------------------------------------------------------------------
+BAD_CHOICE = "{source}: '{value}' is not a valid value; allowed: {allowed}"
+XDIST_INCOMPATIBLE = (
+    "-n/--dist: cutover checks cannot be distributed with pytest-xdist, because gates run "
+    "in order and a failed gate blocks the later ones; run them with -n0 or -p no:xdist"
+)
+
+# -- markers ------------------------------------------------------------------
+MARKER_ARGS = (
+    "{nodeid}: @pytest.mark.{marker} takes one {kind} as a string, "
+    "like @pytest.mark.{marker}({example!r}) or @pytest.mark.{marker}({keyword}={example!r})"
+)
+PHASE_WITHOUT_GATE = (
+    "{nodeid}: @pytest.mark.phase needs @pytest.mark.gate too; "
+    "every cutover check belongs to a gate"
+)
+MARKER_UNKNOWN_GATE = "{nodeid}: gate '{gate}' is not in the plan {plan}; plan gates: {gates}"
+MARKER_UNKNOWN_PHASE = "{nodeid}: unknown phase '{phase}'; phases: {phases}"
+MARKER_PHASE_MISMATCH = (
+    "{nodeid}: @pytest.mark.phase('{marked}') disagrees with gate {gate} in phase '{phase}'; "
+    "give every check of a gate the same phase"
+)
+MARKER_PREFLIGHT_AFTER_T0 = (
+    "{nodeid}: @pytest.mark.preflight on a check of gate {gate} in phase '{phase}', "
+    "which is not before T0; remove the marker or move the gate"
+)
+
+# -- running ------------------------------------------------------------------
+BLOCKED = "blocked: {cause}"
+BLOCKED_BY_GATE = "gate {gate} failed"
+BLOCKED_BY_CHECK = "check {check} failed (--cutover-fail-fast=check)"
+CHECK_FAILED = "cutover check {id} ({kind} {target}) failed: {message}"
+
+# -- the decision ---------------------------------------------------------------
+REASON_INTERRUPTED = "the run was interrupted before every check ran"
+REASON_INTERNAL_ERROR = "pytest stopped with an internal error"
+REASON_NOTHING_RAN = "no cutover check was selected, so no gate ran"
+REASON_GATE = "gate {gate} {status}: {detail}"
+REASON_NO_CHECKS = "it has no checks"
+DECISION_HEADLINE = "{verdict}: {name}"
+OUT_OF_SCOPE = "not in this run (phase not selected): {gates}"

@@ -1,0 +1,79 @@
+"""The cutover's shape: a timeline of phases, ordered gates, declared checks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: The cutover moment; every phase before it is preflight.
+T0 = "T0"
+DEFAULT_PHASES = ("T-60", "T-30", "T-10", T0, "T+10", "T+30")
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Phases in order, with T0 among them."""
+
+    phases: tuple[str, ...] = DEFAULT_PHASES
+
+    def index(self, phase: str) -> int:
+        """Position of ``phase`` on the timeline.
+
+        >>> Timeline().index("T-10")
+        2
+        """
+        return self.phases.index(phase)
+
+    def is_preflight(self, phase: str) -> bool:
+        """Whether ``phase`` comes before T0.
+
+        >>> Timeline().is_preflight("T-10"), Timeline().is_preflight("T0")
+        (True, False)
+        """
+        return self.index(phase) < self.index(T0)
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A go/no-go checkpoint: it passes only when every check in it passed."""
+
+    id: str
+    phase: str
+    title: str = ""
+
+    def label(self) -> str:
+        """The gate as people read it.
+
+        >>> Gate("G2", "T-60", "Config valid").label()
+        "G2 'Config valid'"
+        """
+        return f"{self.id} '{self.title}'" if self.title else self.id
+
+
+@dataclass(frozen=True)
+class PlanCheck:
+    """A check declared in the plan: one kind (tool, path, command) and its parameters."""
+
+    id: str
+    gate: str
+    kind: str
+    params: Mapping[str, Any]
+    line: int
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A validated ``cutover.yaml``."""
+
+    name: str
+    path: Path
+    timeline: Timeline
+    gates: tuple[Gate, ...]
+    checks: tuple[PlanCheck, ...] = field(default=())
+
+    def gate(self, gate_id: str) -> Gate | None:
+        """The gate called ``gate_id``, if the plan has one."""
+        return next((gate for gate in self.gates if gate.id == gate_id), None)

@@ -1,0 +1,38 @@
+"""Put cutover checks in run order without moving any other test."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[Any, ...]:
+    """Sort key that reads digit runs as numbers, so G2 sorts before G10.
+
+    >>> sorted(["G10", "G2", "G1"], key=natural_key)
+    ['G1', 'G2', 'G10']
+    """
+    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(text))
+
+
+def reorder(items: Sequence[T], key: Callable[[T], Any | None]) -> list[T]:
+    """Sort the items whose ``key`` is not None among the places they hold.
+
+    Items with key None stay exactly where they are; the others are sorted
+    (stably) and put back into the same positions.
+
+    >>> reorder(["b2", "x", "a1", "y", "a0"], lambda s: None if len(s) == 1 else s)
+    ['a0', 'x', 'a1', 'y', 'b2']
+    """
+    keyed = [(index, key(item)) for index, item in enumerate(items)]
+    places = [(index, order) for index, order in keyed if order is not None]
+    ordered = sorted(places, key=lambda place: place[1])
+    result = list(items)
+    for (index, _), (source, _) in zip(places, ordered, strict=True):
+        result[index] = items[source]
+    return result

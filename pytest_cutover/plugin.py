@@ -1,0 +1,82 @@
+"""pytest entry point: options, markers, and the per-run :class:`CutoverRun`.
+
+Registered as ``cutover`` through the ``pytest11`` entry point, so
+``-p no:cutover`` turns the whole plugin off.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytest_cutover import hookspecs, messages
+from pytest_cutover.engine import CutoverRun, is_distributed
+from pytest_cutover.markers import MARKERS
+from pytest_cutover.plan import PlanError, load_plan
+from pytest_cutover.settings import resolve
+
+RUN_KEY = pytest.StashKey[CutoverRun]()
+RUN_NAME = "cutover-run"
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("cutover", "production cutover gates (pytest-cutover)")
+    group.addoption(
+        "--cutover-plan",
+        dest="cutover_plan",
+        metavar="PATH",
+        default=None,
+        help="Cutover plan file (default: cutover.yaml in the rootdir)",
+    )
+    group.addoption(
+        "--cutover-fail-fast",
+        dest="cutover_fail_fast",
+        metavar="{gate,check,off}",
+        default=None,
+        help="What a failed check blocks: 'gate' (later gates, the default), "
+        "'check' (every later check) or 'off' (nothing)",
+    )
+    parser.addini("cutover_plan", "Cutover plan file, relative to the ini file", default="")
+    parser.addini("cutover_fail_fast", "What a failed check blocks: gate, check or off", default="")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for marker in MARKERS:
+        config.addinivalue_line("markers", marker)
+    if config.getoption("help"):
+        return
+    settings = resolve(config)
+    plan = None
+    if settings.plan is not None:
+        try:
+            plan = load_plan(settings.plan, settings.plan_shown_as)
+        except PlanError as error:
+            raise pytest.UsageError(str(error)) from None
+        if is_distributed(config):
+            raise pytest.UsageError(messages.XDIST_INCOMPATIBLE)
+        if not hasattr(config, "workerinput"):
+            _collect_plan(config, plan.path)
+    run = CutoverRun(config, settings, plan)
+    config.stash[RUN_KEY] = run
+    config.pluginmanager.register(run, RUN_NAME)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    run = config.stash.get(RUN_KEY, None)
+    if run is not None:
+        config.pluginmanager.unregister(run)
+        del config.stash[RUN_KEY]
+
+
+def _collect_plan(config: pytest.Config, plan: Path) -> None:
+    """Make sure the plan file is collected, also when no argument points at it."""
+    for arg in config.args:
+        target = config.invocation_params.dir / arg.split("::")[0]
+        if target.resolve() == plan or target.resolve() in plan.parents:
+            return
+    config.args.append(str(plan))

@@ -1,0 +1,34 @@
+"""The "cutover decision" section at the end of the terminal output."""
+
+from __future__ import annotations
+
+from pytest_cutover import messages
+from pytest_cutover.decision import Decision, GateStatus
+
+_COLOURS = {
+    GateStatus.PASSED: "green",
+    GateStatus.FAILED: "red",
+    GateStatus.BLOCKED: "yellow",
+    GateStatus.INCOMPLETE: "yellow",
+}
+
+
+def decision_lines(decision: Decision) -> list[tuple[str, str]]:
+    """Lines of the section, each with the colour to write it in ("" for none)."""
+    headline = messages.DECISION_HEADLINE.format(verdict=decision.verdict.value, name=decision.name)
+    lines = [(headline, "green" if decision.go else "red")]
+    rows = [
+        (result.gate.id, result.gate.phase, result.status.value, result.gate.title, result.counts())
+        for result in decision.gates
+    ]
+    widths = [max(len(cell) for cell in column) for column in zip(*rows, strict=True)]
+    for row, result in zip(rows, decision.gates, strict=True):
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True) if width]
+        lines.append((f"  {'  '.join(cells).rstrip()}", _COLOURS[result.status]))
+    if decision.reasons:
+        lines.append(("reasons:", ""))
+        lines.extend((f"  - {reason}", "") for reason in decision.reasons)
+    if decision.out_of_scope:
+        gates = ", ".join(f"{gate.id} ({gate.phase})" for gate in decision.out_of_scope)
+        lines.append((messages.OUT_OF_SCOPE.format(gates=gates), ""))
+    return lines

@@ -1,0 +1,60 @@
+"""No plan and no cutover markers: the plugin changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+SUITE = {
+    "test_z.py": """
+        import pytest
+
+        def test_z1(): pass
+        def test_z2(): assert False
+
+        @pytest.mark.skip
+        def test_z3(): pass
+    """,
+    "test_a.py": """
+        import pytest
+
+        @pytest.mark.parametrize("n", [3, 1, 2])
+        def test_a(n): pass
+    """,
+}
+
+
+def test_a_suite_without_plan_or_markers_runs_exactly_as_without_the_plugin(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(**SUITE)
+    with_plugin = pytester.runpytest("-v")
+    without = pytester.runpytest("-v", "-p", "no:cutover")
+    order = [line.split(" ")[0] for line in with_plugin.stdout.lines if "::" in line]
+    order_without = [line.split(" ")[0] for line in without.stdout.lines if "::" in line]
+    assert order == order_without
+    assert (
+        with_plugin.parseoutcomes()
+        == without.parseoutcomes()
+        == {
+            "failed": 1,
+            "passed": 4,
+            "skipped": 1,
+        }
+    )
+    assert with_plugin.ret == without.ret == pytest.ExitCode.TESTS_FAILED
+    assert "cutover decision" not in with_plugin.stdout.str()
+    assert "cutover plan" not in with_plugin.stdout.str()
+
+
+def test_an_empty_suite_keeps_pytests_own_exit_code(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    assert "cutover decision" not in result.stdout.str()
+
+
+def test_p_no_cutover_turns_the_plugin_off_even_with_a_plan(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".yaml", cutover="this: [is not, a plan")
+    pytester.makepyfile("def test_x(): pass")
+    result = pytester.runpytest("-p", "no:cutover")
+    result.assert_outcomes(passed=1)
+    assert result.ret == pytest.ExitCode.OK

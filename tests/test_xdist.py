@@ -1,0 +1,49 @@
+"""Cutover checks cannot be spread over pytest-xdist workers: a usage error that says why."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from pytest_cutover import messages
+
+
+def test_distributing_a_plan_is_a_usage_error(
+    pytester: pytest.Pytester, five_gates: Callable[[str], Path]
+) -> None:
+    five_gates("checks:\n  - {gate: G1, tool: sh}\n")
+    result = pytester.runpytest_subprocess("-n", "2")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: {messages.XDIST_INCOMPATIBLE}"])
+
+
+def test_distributing_marked_checks_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.gate("G1")
+        def test_gate(): pass
+
+        def test_plain(): pass
+        """
+    )
+    result = pytester.runpytest_subprocess("-n", "2")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stdout.fnmatch_lines([messages.XDIST_INCOMPATIBLE])
+    assert "INTERNALERROR" not in result.stdout.str()
+
+
+def test_xdist_still_runs_suites_without_cutover_checks(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_a(): pass\ndef test_b(): pass\n")
+    result = pytester.runpytest_subprocess("-n", "2")
+    result.assert_outcomes(passed=2)
+
+
+def test_n0_is_not_distribution(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("import pytest\n@pytest.mark.gate('G1')\ndef test_a(): pass\n")
+    result = pytester.runpytest("-n", "0")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["GO: cutover"])
