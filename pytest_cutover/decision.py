@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from pytest_cutover import messages
@@ -87,7 +88,8 @@ class Decision:
         return self.verdict is Verdict.GO
 
 
-_FAILING = {Outcome.FAILED, Outcome.ERROR}
+#: Outcomes that fail a gate.
+FAILING = frozenset({Outcome.FAILED, Outcome.ERROR})
 _PASSING = {Outcome.PASSED}
 
 
@@ -100,7 +102,7 @@ def gate_status(checks: Sequence[CheckOutcome]) -> GateStatus:
     'INCOMPLETE'
     """
     outcomes = {check.outcome for check in checks}
-    if outcomes & _FAILING:
+    if outcomes & FAILING:
         return GateStatus.FAILED
     if Outcome.BLOCKED in outcomes:
         return GateStatus.BLOCKED
@@ -146,7 +148,7 @@ def _reason(result: GateResult) -> str:
     if not result.checks:
         detail = messages.REASON_NO_CHECKS
     elif status is GateStatus.FAILED:
-        detail = _listing(result.checks, _FAILING)
+        detail = _listing(result.checks, FAILING)
     elif status is GateStatus.BLOCKED:
         detail = next(c.reason for c in result.checks if c.outcome is Outcome.BLOCKED)
     else:
@@ -154,7 +156,7 @@ def _reason(result: GateResult) -> str:
     return messages.REASON_GATE.format(gate=result.gate.label(), status=status.value, detail=detail)
 
 
-def _listing(checks: Sequence[CheckOutcome], outcomes: set[Outcome]) -> str:
+def _listing(checks: Sequence[CheckOutcome], outcomes: AbstractSet[Outcome]) -> str:
     """Name the checks with these outcomes, grouped by outcome.
 
     >>> _listing([CheckOutcome("a", "G1", Outcome.FAILED)], {Outcome.FAILED})

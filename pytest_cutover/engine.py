@@ -8,14 +8,14 @@ The rules themselves live in plain modules (``catalog``, ``ordering``,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pytest_cutover import catalog, messages
-from pytest_cutover.decision import CheckOutcome, Decision, Outcome, decide
+from pytest_cutover.decision import FAILING, CheckOutcome, Decision, Outcome, decide
 from pytest_cutover.failfast import Failure, block_reason
 from pytest_cutover.items import PlanCheckItem, PlanFile
 from pytest_cutover.markers import MarkedCheck, MarkerError, apply_marks, read_marks
@@ -34,7 +34,6 @@ class CheckState:
     order: tuple[Any, ...]
     outcome: Outcome = Outcome.NOT_RUN
     reason: str = ""
-    failed: bool = field(default=False)
 
 
 class CutoverRun:
@@ -65,7 +64,12 @@ class CutoverRun:
         ]
 
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> PlanFile | None:
-        if self.plan is not None and file_path == self.plan.path:
+        plan = self.plan
+        if (
+            plan is not None
+            and file_path.name == plan.path.name
+            and file_path.resolve() == plan.path
+        ):
             return PlanFile.from_parent(parent, path=file_path, plan=self.plan)
         return None
 
@@ -99,7 +103,7 @@ class CutoverRun:
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         refused = report.failed and str(report.longrepr) == messages.XDIST_INCOMPATIBLE
-        if refused and not hasattr(self.config, "workerinput"):
+        if refused and not is_xdist_worker(self.config):
             pytest.exit(messages.XDIST_INCOMPATIBLE, pytest.ExitCode.USAGE_ERROR)
 
     def _register(self, item: pytest.Item, marks: MarkedCheck) -> None:
@@ -147,9 +151,8 @@ class CutoverRun:
         state = self.checks.get(report.nodeid)
         if state is None:
             return
-        state.outcome = next_outcome(state.outcome, report)
-        if state.outcome in (Outcome.FAILED, Outcome.ERROR) and not state.failed:
-            state.failed = True
+        before, state.outcome = state.outcome, next_outcome(state.outcome, report)
+        if state.outcome in FAILING and before not in FAILING:
             self.failures.append(Failure(state.check_id, state.gate))
 
     def pytest_report_teststatus(
@@ -210,9 +213,14 @@ def next_outcome(current: Outcome, report: pytest.TestReport) -> Outcome:
     return current
 
 
+def is_xdist_worker(config: pytest.Config) -> bool:
+    """Whether this is a pytest-xdist worker process (xdist gives it ``workerinput``)."""
+    return hasattr(config, "workerinput")
+
+
 def is_distributed(config: pytest.Config) -> bool:
     """Whether pytest-xdist is spreading this run over workers."""
-    if hasattr(config, "workerinput"):
+    if is_xdist_worker(config):
         return True
     dist = config.getoption("dist", default="no")
     return bool(config.getoption("numprocesses", default=None)) or dist not in ("no", None)

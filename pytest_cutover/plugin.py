@@ -59,8 +59,7 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(str(error)) from None
         if is_distributed(config):
             raise pytest.UsageError(messages.XDIST_INCOMPATIBLE)
-        if not hasattr(config, "workerinput"):
-            _collect_plan(config, plan.path)
+        _collect_plan(config, plan.path)
     run = CutoverRun(config, settings, plan)
     config.stash[RUN_KEY] = run
     config.pluginmanager.register(run, RUN_NAME)

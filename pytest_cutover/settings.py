@@ -63,7 +63,7 @@ def resolve(config: pytest.Config, environ: Mapping[str, str] = os.environ) -> S
     """Read every setting; raise :class:`pytest.UsageError` on a bad one."""
     plan_setting = lookup(config, "plan", environ)
     if plan_setting is None:
-        default = config.rootpath / DEFAULT_PLAN
+        default = (config.rootpath / DEFAULT_PLAN).resolve()
         plan = default if default.is_file() else None
         shown = _shown(default, config)
     else:
