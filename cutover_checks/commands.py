@@ -1,22 +1,19 @@
-"""Run a command as a check: an argument list, bounded in time and output.
+"""Run a command as a check: an argument list with expectations on how it ends.
 
-A command that outlives its timeout is killed with its whole process group,
-so a hanging check never holds up the cutover.
+Commands are argument lists, never shell strings. A command that runs past its
+timeout is killed with its whole process group and reported as TIMEOUT with the
+output it had printed so far.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import subprocess
-import tempfile
-import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO
 
-from cutover_checks.result import OUTPUT_LIMIT, CheckResult, CommandRun
+from cutover_checks._patterns import compile_pattern
+from cutover_checks._process import execute
+from cutover_checks.errors import InvalidArgument
+from cutover_checks.result import CheckResult
 
 #: Seconds a command may run when no timeout is given.
 DEFAULT_TIMEOUT = 60.0
@@ -26,61 +23,40 @@ def run(
     argv: Sequence[str],
     *,
     cwd: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+    exit_codes: int | Sequence[int] = 0,
+    stdout: str | None = None,
+    stderr: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
-    expect_exit: int = 0,
 ) -> CheckResult:
-    """Run ``argv`` (never through a shell) and check that it exits ``expect_exit``.
+    """Run ``argv`` and check its exit code and, optionally, regexes its output must match.
 
-    >>> run(["true"]).ok
+    >>> run(["sh", "-c", "echo ready"], stdout="^ready$").ok
     True
     """
-    argv = tuple(argv)
-    workdir = str(Path(cwd) if cwd is not None else Path.cwd())
-    started = time.monotonic()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        try:
-            process = subprocess.Popen(
-                argv, cwd=workdir, stdout=out, stderr=err, start_new_session=True
-            )
-        except OSError as exc:
-            record = CommandRun(argv, workdir, None, time.monotonic() - started, "", str(exc))
-            return CheckResult(False, f"could not start {argv[0]}: {exc.strerror}", {}, (record,))
-        timed_out = False
-        try:
-            exit_code: int | None = process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            _kill_group(process)
-            exit_code = None
-        record = CommandRun(
-            argv,
-            workdir,
-            exit_code,
-            time.monotonic() - started,
-            _read(out),
-            _read(err),
-            timed_out,
-        )
-    if timed_out:
-        message = f"{argv[0]} timed out after {timeout:g}s and was killed"
-        return CheckResult(False, message, {}, (record,))
-    if exit_code != expect_exit:
-        message = f"{argv[0]} exited {exit_code}, expected {expect_exit}"
-        return CheckResult(False, message, {}, (record,))
-    return CheckResult(True, f"{argv[0]} exited {exit_code}", {}, (record,))
+    if isinstance(argv, str) or not argv:
+        raise InvalidArgument("command", "give a non-empty argument list, not a shell string")
+    expected = (exit_codes,) if isinstance(exit_codes, int) else tuple(exit_codes)
+    patterns = {
+        name: compile_pattern(pattern, name)
+        for name, pattern in (("stdout", stdout), ("stderr", stderr))
+        if pattern is not None
+    }
+    record = execute(argv, cwd=cwd, env=env, timeout=timeout)
+    name = record.argv[0]
 
+    def result(ok: bool, message: str) -> CheckResult:
+        return CheckResult(ok, message, {"exit_code": record.exit_code}, (record,))
 
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-
-
-def _read(stream: IO[bytes]) -> str:
-    stream.seek(0)
-    data = stream.read(OUTPUT_LIMIT + 1)
-    if len(data) <= OUTPUT_LIMIT:
-        return data.decode("utf-8", errors="replace")
-    rest = os.fstat(stream.fileno()).st_size - OUTPUT_LIMIT
-    kept = data[:OUTPUT_LIMIT].decode("utf-8", errors="replace")
-    return f"{kept}\n[... {rest} more bytes not kept]"
+    if record.timed_out:
+        return result(False, f"TIMEOUT: {name} ran longer than {timeout:g}s and was killed")
+    if record.exit_code is None:
+        return result(False, f"could not start {name}: {record.stderr}")
+    if record.exit_code not in expected:
+        wanted = " or ".join(map(str, expected))
+        return result(False, f"{name} exited {record.exit_code}, expected {wanted}")
+    for stream, pattern in patterns.items():
+        text = record.stdout if stream == "stdout" else record.stderr
+        if not pattern.search(text):
+            return result(False, f"{name} {stream} does not match {pattern.pattern!r}")
+    return result(True, f"{name} exited {record.exit_code}")

@@ -56,6 +56,7 @@ class CheckOutcome:
     gate: str
     outcome: Outcome
     reason: str = ""
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,16 @@ class Decision:
     def go(self) -> bool:
         """Whether the cutover may proceed."""
         return self.verdict is Verdict.GO
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Findings of checks in scope that did not fail them, each naming its check."""
+        return tuple(
+            f"{check.check_id}: {warning}"
+            for result in self.gates
+            for check in result.checks
+            for warning in check.warnings
+        )
 
 
 #: Outcomes that fail a gate.

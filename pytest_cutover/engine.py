@@ -8,6 +8,7 @@ The rules themselves live in plain modules (``catalog``, ``ordering``,
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import pytest
 
 from pytest_cutover import catalog, messages
 from pytest_cutover.decision import FAILING, CheckOutcome, Decision, Outcome, decide
+from pytest_cutover.evidence import results_of
 from pytest_cutover.failfast import Failure, block_reason
 from pytest_cutover.items import PlanCheckItem, PlanFile
 from pytest_cutover.markers import MarkedCheck, MarkerError, apply_marks, read_marks
@@ -34,6 +36,7 @@ class CheckState:
     order: tuple[Any, ...]
     outcome: Outcome = Outcome.NOT_RUN
     reason: str = ""
+    warnings: tuple[str, ...] = ()
 
 
 class CutoverRun:
@@ -147,6 +150,15 @@ class CutoverRun:
             state.outcome, state.reason = Outcome.BLOCKED, cause
             pytest.skip(messages.BLOCKED.format(cause=cause))
 
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, None, None]:
+        try:
+            return (yield)
+        finally:
+            state = self.checks.get(item.nodeid)
+            if state is not None:
+                state.warnings = tuple(w for result in results_of(item) for w in result.warnings)
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         state = self.checks.get(report.nodeid)
         if state is None:
@@ -171,7 +183,7 @@ class CutoverRun:
         if exitstatus == pytest.ExitCode.USAGE_ERROR or self.catalog is None:
             return
         outcomes = [
-            CheckOutcome(state.check_id, state.gate.id, state.outcome, state.reason)
+            CheckOutcome(state.check_id, state.gate.id, state.outcome, state.reason, state.warnings)
             for state in sorted(self.checks.values(), key=lambda state: state.order)
         ]
         self.decision = decide(

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from cutover_checks import CheckResult, exists, on_path, run
-from cutover_checks.commands import DEFAULT_TIMEOUT
-from pytest_cutover import messages
+from cutover_checks import CheckError, CheckResult
+from pytest_cutover.evidence import describe_failure, record
+from pytest_cutover.kinds import run_check
 from pytest_cutover.model import Plan, PlanCheck
 
 
@@ -37,7 +38,7 @@ class PlanFile(pytest.File):
 
 
 class PlanCheckItem(pytest.Item):
-    """One declared check: a tool on PATH, a path that exists, a command that exits 0."""
+    """One check declared in the plan, run by its kind's :mod:`cutover_checks` function."""
 
     def __init__(self, *, check: PlanCheck, index: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -46,7 +47,12 @@ class PlanCheckItem(pytest.Item):
         self.add_marker(pytest.mark.gate(id=check.gate))
 
     def runtest(self) -> None:
-        result = run_check(self.check, self.path.parent)
+        check = self.check
+        try:
+            result = run_check(check.kind, check.params, self.path.parent, check.retry)
+        except CheckError as error:  # a parameter only the run could judge, a missing CA file
+            result = CheckResult(False, str(error))
+        record(self, result)
         if not result.ok:
             raise CheckFailed(self.check, result)
 
@@ -56,40 +62,14 @@ class PlanCheckItem(pytest.Item):
         style: Any = None,
     ) -> str:
         if isinstance(excinfo.value, CheckFailed):
-            return describe_failure(excinfo.value.check, excinfo.value.result)
+            check, result = excinfo.value.check, excinfo.value.result
+            return describe_failure(check.id, result, f"{check.kind} {_shown(check)}")
         return str(super().repr_failure(excinfo, style=style))
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.check.line - 1, f"cutover check {self.check.id}"
 
 
-def run_check(check: PlanCheck, base: Path) -> CheckResult:
-    """Run a declared check; relative paths are read from the plan's folder."""
-    params = check.params
-    if check.kind == "tool":
-        return on_path(params["tool"])
-    if check.kind == "path":
-        return exists(base / params["path"])
-    return run(
-        params["command"],
-        cwd=base / params.get("cwd", "."),
-        timeout=params.get("timeout", DEFAULT_TIMEOUT),
-    )
-
-
-def describe_failure(check: PlanCheck, result: CheckResult) -> str:
-    """The failure as the operator reads it: the check, what it saw, the commands it ran."""
+def _shown(check: PlanCheck) -> str:
     target = check.params[check.kind]
-    shown = " ".join(target) if isinstance(target, list) else target
-    lines = [
-        messages.CHECK_FAILED.format(
-            id=check.id, kind=check.kind, target=shown, message=result.message
-        )
-    ]
-    for command in result.commands:
-        lines.append(f"  {command.describe()}")
-        for stream, text in (("stdout", command.stdout), ("stderr", command.stderr)):
-            if text.strip():
-                lines.append(f"  {stream}:")
-                lines.extend(f"    {line}" for line in text.rstrip().splitlines())
-    return "\n".join(lines)
+    return shlex.join(map(str, target)) if isinstance(target, list) else str(target)

@@ -14,7 +14,7 @@ import pytest
 
 from pytest_cutover import messages
 from pytest_cutover.model import Gate, Timeline
-from pytest_cutover.plan import plan_schema
+from pytest_cutover.plan_schema import name_pattern
 
 MARKERS = (
     "gate(id): the cutover gate this check belongs to, like gate('G1') or gate(id='G1')",
@@ -63,12 +63,11 @@ def _single_string(
     if mark is None:
         return None
     values = [*mark.args, *mark.kwargs.values()]
-    name_pattern = plan_schema()["$defs"]["name"]["pattern"]
     if (
         set(mark.kwargs) <= {keyword}
         and len(values) == 1
         and isinstance(values[0], str)
-        and re.match(name_pattern, values[0])
+        and re.match(name_pattern(), values[0])
     ):
         return values[0]
     raise MarkerError(

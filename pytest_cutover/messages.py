@@ -11,15 +11,15 @@ PLAN_NOT_A_MAPPING = "the plan must be a mapping with the keys cutover, gates an
 UNKNOWN_KEY = "{where}: unknown key '{key}'; allowed keys: {allowed}"
 MISSING_KEY = "{where}: missing required key '{key}'"
 WRONG_TYPE = "{where}: must be {expected}, got {got}"
-BAD_NAME = (
-    "{where}: '{value}' is not a valid name; use letters, digits, '.', '_', '+' and '-', "
-    "starting with a letter or digit"
-)
+BAD_FORM = "{where}: '{value}' is not allowed here; {rule}"
+NOT_ONE_OF = "{where}: '{value}' is not one of: {allowed}"
+TOO_SMALL = "{where}: must be at least {limit}, got {value}"
 EMPTY_VALUE = "{where}: must not be empty"
 NOT_POSITIVE = "{where}: must be greater than 0, got {value}"
 PHASES_WITHOUT_T0 = "phases: must include T0, the cutover moment; got {phases}"
 ONE_KIND = "{where}: a check has exactly one kind; give one of: {kinds}"
-KIND_OPTION = "{where}: '{key}' only applies to a command check"
+KIND_OPTION = "{where}: '{key}' does not apply to a {kind} check; a {kind} check takes: {allowed}"
+BAD_PARAMETER = "{where}: {problem}"
 DUPLICATE_PHASE = "phases[{index}]: duplicate phase '{phase}'; phase names must be unique"
 DUPLICATE_GATE = (
     "{where}: duplicate gate id '{id}' (first at line {first}); gate ids must be unique"
@@ -62,7 +62,6 @@ MARKER_PREFLIGHT_AFTER_T0 = (
 BLOCKED = "blocked: {cause}"
 BLOCKED_BY_GATE = "gate {gate} failed"
 BLOCKED_BY_CHECK = "check {check} failed (--cutover-fail-fast=check)"
-CHECK_FAILED = "cutover check {id} ({kind} {target}) failed: {message}"
 
 # -- the decision ---------------------------------------------------------------
 REASON_INTERRUPTED = "the run was interrupted before every check ran"

@@ -62,6 +62,7 @@ class PlanCheck:
     params: Mapping[str, Any]
     line: int
     title: str = ""
+    retry: Mapping[str, float] | None = None
 
 
 @dataclass(frozen=True)

@@ -6,42 +6,26 @@ value and what is allowed; :class:`PlanError` carries them.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
-from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import Draft202012Validator
 
+from cutover_checks.errors import InvalidArgument
 from pytest_cutover import messages
+from pytest_cutover.kinds import VALIDATORS
 from pytest_cutover.model import DEFAULT_PHASES, Gate, Plan, PlanCheck, Timeline
+from pytest_cutover.plan_schema import COMMON_KEYS, check_kinds, plan_schema
+from pytest_cutover.schema_errors import explain, place_of, type_name
 from pytest_cutover.yaml_source import Where, YamlDocument, YamlSourceError, load
 
-CHECK_KINDS = ("tool", "path", "command")
-_TYPE_WORDS = {
-    "string": "a string",
-    "array": "a list",
-    "object": "a mapping",
-    "number": "a number",
-    "integer": "a whole number",
-    "boolean": "true or false",
-}
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 class PlanError(Exception):
     """The plan cannot be used; ``str(error)`` is one sentence per problem."""
-
-
-@cache
-def plan_schema() -> dict[str, Any]:
-    """The JSON Schema of ``cutover.yaml`` shipped with the package."""
-    text = files("pytest_cutover").joinpath("schema/plan.schema.json").read_text("utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
 
 
 def load_plan(path: Path, shown_as: str | None = None) -> Plan:
@@ -71,55 +55,12 @@ def load_plan(path: Path, shown_as: str | None = None) -> Plan:
 
 def _schema_problems(document: YamlDocument) -> Iterator[tuple[int, str]]:
     if not isinstance(document.data, dict):
-        got = _type_name(document.data)
+        got = type_name(document.data)
         yield 1, messages.PLAN_NOT_A_MAPPING.format(got=got)
         return
     validator = Draft202012Validator(plan_schema())
     for error in validator.iter_errors(document.data):
-        yield from _explain(error, document)
-
-
-def _explain(error: ValidationError, document: YamlDocument) -> Iterator[tuple[int, str]]:
-    """One sentence per problem a schema error stands for, with its line."""
-    where: Where = tuple(error.absolute_path)
-    place = _place(where, document.data)
-    instance: Any = error.instance
-    value: Any = error.validator_value
-    if error.validator == "additionalProperties":
-        schema: Any = error.schema
-        allowed = list(schema.get("properties", {}))
-        for key in instance:
-            if key not in allowed:
-                yield (
-                    document.line((*where, key)),
-                    messages.UNKNOWN_KEY.format(where=place, key=key, allowed=", ".join(allowed)),
-                )
-    elif error.validator == "dependentRequired":
-        for key in (key for key in value if key in instance):
-            yield document.line((*where, key)), messages.KIND_OPTION.format(where=place, key=key)
-    elif error.validator == "required":
-        for key in (key for key in value if key not in instance):
-            yield document.line(where), messages.MISSING_KEY.format(where=place, key=key)
-    else:
-        yield document.line(where), _sentence(str(error.validator), place, instance, value)
-
-
-def _sentence(keyword: str, place: str, instance: Any, value: Any) -> str:  # noqa: PLR0911 - one return per schema keyword reads clearest
-    """The sentence for a schema keyword that fails on a single value."""
-    if keyword == "type":
-        expected = _TYPE_WORDS.get(str(value), str(value))
-        return messages.WRONG_TYPE.format(where=place, expected=expected, got=_type_name(instance))
-    if keyword == "pattern":
-        return messages.BAD_NAME.format(where=place, value=instance)
-    if keyword in ("minLength", "minItems"):
-        return messages.EMPTY_VALUE.format(where=place)
-    if keyword == "exclusiveMinimum":
-        return messages.NOT_POSITIVE.format(where=place, value=instance)
-    if keyword == "contains":
-        return messages.PHASES_WITHOUT_T0.format(phases=", ".join(map(str, instance)))
-    if keyword == "oneOf":
-        return messages.ONE_KIND.format(where=place, kinds=", ".join(CHECK_KINDS))
-    return f"{place}: {keyword} failed"  # pragma: no cover - the schema uses no other keyword
+        yield from explain(error, document)
 
 
 def _semantic_problems(document: YamlDocument) -> Iterator[tuple[int, str]]:
@@ -139,7 +80,7 @@ def _semantic_problems(document: YamlDocument) -> Iterator[tuple[int, str]]:
             yield (
                 line,
                 messages.DUPLICATE_GATE.format(
-                    where=_place(where, data), id=gate["id"], first=gate_lines[gate["id"]]
+                    where=place_of(where, data), id=gate["id"], first=gate_lines[gate["id"]]
                 ),
             )
         gate_lines.setdefault(gate["id"], line)
@@ -147,7 +88,7 @@ def _semantic_problems(document: YamlDocument) -> Iterator[tuple[int, str]]:
             yield (
                 document.line((*where, "phase")),
                 messages.UNKNOWN_PHASE.format(
-                    where=_place(where, data), phase=gate["phase"], phases=", ".join(phases)
+                    where=place_of(where, data), phase=gate["phase"], phases=", ".join(phases)
                 ),
             )
     check_lines: dict[str, int] = {}
@@ -159,7 +100,7 @@ def _semantic_problems(document: YamlDocument) -> Iterator[tuple[int, str]]:
             yield (
                 line,
                 messages.DUPLICATE_CHECK.format(
-                    where=_place(where, data), id=check_id, first=check_lines[check_id]
+                    where=place_of(where, data), id=check_id, first=check_lines[check_id]
                 ),
             )
         check_lines.setdefault(check_id, line)
@@ -167,9 +108,16 @@ def _semantic_problems(document: YamlDocument) -> Iterator[tuple[int, str]]:
             yield (
                 document.line((*where, "gate")),
                 messages.UNKNOWN_GATE.format(
-                    where=_place(where, data), gate=check["gate"], gates=", ".join(gate_lines)
+                    where=place_of(where, data), gate=check["gate"], gates=", ".join(gate_lines)
                 ),
             )
+        for key in (key for key in check if key in VALIDATORS):
+            try:
+                VALIDATORS[key](check[key])
+            except InvalidArgument as error:
+                place = place_of((*where, key), data)
+                problem = messages.BAD_PARAMETER.format(where=place, problem=error.problem)
+                yield document.line((*where, key)), problem
 
 
 def _build(data: Mapping[str, Any], document: YamlDocument, path: Path) -> Plan:
@@ -182,10 +130,11 @@ def _build(data: Mapping[str, Any], document: YamlDocument, path: Path) -> Plan:
         PlanCheck(
             id=check_id_of(check),
             gate=check["gate"],
-            kind=next(kind for kind in CHECK_KINDS if kind in check),
-            params={k: v for k, v in check.items() if k not in ("id", "gate", "title")},
+            kind=_kind_of(check),
+            params={k: v for k, v in check.items() if k not in COMMON_KEYS},
             line=document.line(("checks", index)),
             title=check.get("title", ""),
+            retry=check.get("retry"),
         )
         for index, check in enumerate(data.get("checks", []))
     )
@@ -200,35 +149,11 @@ def check_id_of(check: Mapping[str, Any]) -> str:
     """
     if "id" in check:
         return str(check["id"])
-    kind = next(kind for kind in CHECK_KINDS if kind in check)
+    kind = _kind_of(check)
     target = check[kind]
     text = " ".join(target) if isinstance(target, list) else str(target)
     return f"{kind}-{_UNSAFE.sub('-', text).strip('-.')}"[:80]
 
 
-def _place(where: Where, data: Any) -> str:
-    if not where:
-        return "the plan"
-    text = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in where)
-    text = text.lstrip(".")
-    if len(where) >= 2 and where[0] == "checks" and isinstance(where[1], int):
-        check = data["checks"][where[1]]
-        if isinstance(check, dict) and isinstance(check.get("id"), str):
-            text = text.replace(f"checks[{where[1]}]", f"checks[{where[1]}] ({check['id']})", 1)
-    return text
-
-
-def _type_name(value: object) -> str:
-    """A value as a person would name it in an error message.
-
-    >>> _type_name("x"), _type_name(3), _type_name(True), _type_name([])
-    ("the string 'x'", 'the number 3', 'true (a boolean)', 'a list')
-    """
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (a boolean)"
-    if isinstance(value, str):
-        return f"the string '{value}'"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    kinds = {type(None): "nothing", list: "a list", dict: "a mapping"}
-    return kinds.get(type(value), type(value).__name__)
+def _kind_of(check: Mapping[str, Any]) -> str:
+    return next(kind for kind in check_kinds() if kind in check)

@@ -12,12 +12,15 @@ import pytest
 
 from pytest_cutover import hookspecs, messages
 from pytest_cutover.engine import CutoverRun, is_distributed
+from pytest_cutover.fixtures import cutover
 from pytest_cutover.markers import MARKERS
 from pytest_cutover.plan import PlanError, load_plan
 from pytest_cutover.settings import resolve
 
 RUN_KEY = pytest.StashKey[CutoverRun]()
 RUN_NAME = "cutover-run"
+
+__all__ = ["cutover"]  # the fixture, found by pytest in this plugin module
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:

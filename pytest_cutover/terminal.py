@@ -28,6 +28,9 @@ def decision_lines(decision: Decision) -> list[tuple[str, str]]:
     if decision.reasons:
         lines.append(("reasons:", ""))
         lines.extend((f"  - {reason}", "") for reason in decision.reasons)
+    if decision.warnings:
+        lines.append(("warnings:", "yellow"))
+        lines.extend((f"  - {warning}", "yellow") for warning in decision.warnings)
     if decision.out_of_scope:
         gates = ", ".join(f"{gate.id} ({gate.phase})" for gate in decision.out_of_scope)
         lines.append((messages.OUT_OF_SCOPE.format(gates=gates), ""))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -12,42 +13,97 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "step22"
 
 @pytest.fixture
 def step22(pytester: pytest.Pytester) -> Path:
-    shutil.copytree(EXAMPLE, pytester.path, dirs_exist_ok=True)
+    shutil.copytree(
+        EXAMPLE, pytester.path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("dist")
+    )
     return pytester.path
 
 
-def test_the_step22_preflight_is_go_on_the_bundled_tree(
+def test_the_step22_preflight_is_go_with_every_gate_passed(
     pytester: pytest.Pytester, step22: Path
 ) -> None:
     result = pytester.runpytest_subprocess("-m", "preflight")
     result.stdout.fnmatch_lines(
         [
-            "cutover.yaml::bash-on-path PASSED*",
-            "cutover.yaml::bun-on-path PASSED*",
-            "cutover.yaml::docker-on-path PASSED*",
-            "cutover.yaml::python-on-path PASSED*",
+            "cutover.yaml::bun-version PASSED*",
+            "cutover.yaml::compose-v2 PASSED*",
+            "cutover.yaml::compose-config PASSED*",
+            "cutover.yaml::bun-build PASSED*",
+            "cutover.yaml::bun-test PASSED*",
+            "cutover.yaml::bun-run-test PASSED*",
         ]
     )
     result.stdout.fnmatch_lines(
         [
             "GO: Step 22 production cutover",
-            "  G1  T-60  PASSED  Tooling ready  * 4 passed",
+            "  G1  T-60  PASSED  Tooling ready  * 5 passed",
             "  G2  T-60  PASSED  Step 20/21/22 source-of-truth assets present  12 passed",
-            "  G3  T-30  PASSED  Deployment scripts pass a syntax check  * 2 passed",
+            "  G3  T-30  PASSED  Deployment config valid  * 3 passed",
+            "  G4  T-10  PASSED  Build and test gates pass  * 4 passed",
+            "  G5  T-10  PASSED  Rollback ready  * 2 passed",
         ]
     )
+    assert (step22 / "dist" / "index.js").is_file(), "bun run build really ran"
     assert result.ret == pytest.ExitCode.OK
 
 
-def test_a_missing_asset_fails_g2_and_blocks_g3(pytester: pytest.Pytester, step22: Path) -> None:
-    (step22 / "docs/operations/incident-and-rollback-playbook.md").unlink()
+def test_a_broken_compose_file_fails_g3_and_blocks_g4_and_g5(
+    pytester: pytest.Pytester, step22: Path
+) -> None:
+    compose = step22 / "deploy/docker-compose.yml"
+    compose.write_text(compose.read_text().replace("condition: service_healthy", "condition: up"))
     result = pytester.runpytest_subprocess("-m", "preflight")
     result.stdout.fnmatch_lines(
         [
-            "NO-GO: Step 22 production cutover",
-            "  G2  T-60  FAILED * 11 passed, 1 failed",
-            "  G3  T-30  BLOCKED * 2 blocked",
+            "cutover check compose-config (compose deploy/docker-compose.yml) failed: "
+            "compose config of */deploy/docker-compose.yml is invalid: *condition*",
         ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "NO-GO: Step 22 production cutover",
+            "  G3  T-30  FAILED * 2 passed, 1 failed",
+            "  G4  T-10  BLOCKED * 4 blocked",
+            "  G5  T-10  BLOCKED * 2 blocked",
+        ]
+    )
+    assert not (step22 / "dist").exists(), "a blocked build gate must not build"
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_a_missing_step21_report_fails_g2(pytester: pytest.Pytester, step22: Path) -> None:
+    (step22 / "docs/acceptance/step21-handover-report.md").unlink()
+    result = pytester.runpytest_subprocess("-m", "preflight")
+    result.stdout.fnmatch_lines(
+        [
+            "cutover check step21-report (path docs/acceptance/step21-handover-report.md) "
+            "failed: */docs/acceptance/step21-handover-report.md does not exist",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        ["NO-GO: Step 22 production cutover", "  G2  T-60  FAILED * 11 passed, 1 failed"]
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_bun_older_than_the_plan_allows_fails_g1(
+    pytester: pytest.Pytester, step22: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Fake: an old bun cannot be installed beside the real one here, so a script on
+    # PATH answers --version the way bun 1.0.36 does.
+    old = pytester.mkdir("old-bun")
+    (old / "bun").write_text("#!/bin/sh\necho 1.0.36\n")
+    (old / "bun").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{old}{os.pathsep}{os.environ['PATH']}")
+    result = pytester.runpytest_subprocess("-m", "preflight")
+    result.stdout.fnmatch_lines(
+        [
+            "cutover check bun-version (tool bun) failed: bun 1.0.36 does not satisfy >=1.1",
+            "  $ bun --version -> exit 0",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        ["NO-GO: Step 22 production cutover", "  G1  T-60  FAILED * 4 passed, 1 failed"]
     )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
@@ -60,9 +116,8 @@ def test_a_syntax_error_in_a_deploy_script_fails_g3(
     result = pytester.runpytest_subprocess("-m", "preflight")
     result.stdout.fnmatch_lines(
         [
-            "cutover check canary-rollback-syntax (command bash -n "
-            "deploy/scripts/canary-rollback.sh) failed: bash exited 2, expected 0",
-            "*syntax error*",
+            "cutover check canary-rollback-syntax (bash_syntax deploy/scripts/canary-rollback.sh)"
+            " failed: bash -n */canary-rollback.sh failed: *syntax error*",
         ]
     )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
