@@ -1,5 +1,5 @@
 # The two commands a newcomer needs, and what they install on the way.
-#   make preflight   the Step 22 preflight on the bundled example
+#   make preflight   the Step 22 preflight on the bundled example, evidence in evidence/step22
 #   make test        the whole test suite (against the installed package)
 
 PYTHON ?= python3
@@ -7,6 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 TOOLS := .tools/node_modules/.bin
 COMPOSE_PLUGIN := .tools/docker/cli-plugins/docker-compose
+CHROMIUM := /usr/bin/chromium
 INSTALLED := $(VENV)/.installed
 SOURCES := pyproject.toml $(wildcard pytest_cutover/*.py pytest_cutover/schema/*.json cutover_checks/*.py)
 
@@ -18,9 +19,10 @@ export DOCKER_CONFIG := $(CURDIR)/.tools/docker
 export PATH := $(CURDIR)/$(TOOLS):$(CURDIR)/.tools/bin:$(PATH)
 
 preflight: $(INSTALLED) $(TOOLS)/bun $(COMPOSE_PLUGIN)
-	cd examples/step22 && PATH="$(CURDIR)/$(BIN):$$PATH" "$(CURDIR)/$(BIN)/pytest" -m preflight
+	cd examples/step22 && PATH="$(CURDIR)/$(BIN):$$PATH" "$(CURDIR)/$(BIN)/pytest" -m preflight \
+		--cutover-evidence "$(CURDIR)/evidence/step22"
 
-test: $(INSTALLED) $(TOOLS)/bun $(COMPOSE_PLUGIN)
+test: $(INSTALLED) $(TOOLS)/bun $(COMPOSE_PLUGIN) $(CHROMIUM)
 	$(BIN)/pytest
 
 lint: $(INSTALLED)
@@ -53,6 +55,11 @@ $(COMPOSE_PLUGIN): $(BIN)/uv
 	ln -sf "$$($(BIN)/python -c 'import compose, pathlib; print(pathlib.Path(compose.__file__).parent / "docker-compose")')" $@
 	ln -sf "$(CURDIR)/$@" .tools/bin/docker-compose
 	docker compose version
+
+# The report tests drive Debian's Chromium with Playwright; Playwright never downloads one.
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
 
 clean:
 	rm -rf $(VENV) .tools build *.egg-info

@@ -7,4 +7,4 @@ holds the real loopback servers the tests use.
 
 from __future__ import annotations
 
-pytest_plugins = ("pytester", "loopback")
+pytest_plugins = ("pytester", "loopback", "browser")

@@ -8,21 +8,29 @@ The rules themselves live in plain modules (``catalog``, ``ordering``,
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from dataclasses import dataclass
+import hashlib
+import os
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pytest_cutover import catalog, messages
+from pytest_cutover.audit import Recorder, recording
+from pytest_cutover.bundle import BundleError, write_bundle
+from pytest_cutover.catalog import Catalog
 from pytest_cutover.decision import FAILING, CheckOutcome, Decision, Outcome, decide
-from pytest_cutover.evidence import results_of
+from pytest_cutover.document import build_document
+from pytest_cutover.evidence import command_records, results_of
 from pytest_cutover.failfast import Failure, block_reason
 from pytest_cutover.items import PlanCheckItem, PlanFile
 from pytest_cutover.markers import MarkedCheck, MarkerError, apply_marks, read_marks
 from pytest_cutover.model import DEFAULT_PHASES, Gate, Plan, Timeline
 from pytest_cutover.ordering import natural_key, reorder
+from pytest_cutover.redact import build_redactor
+from pytest_cutover.run_info import run_info, utc_now
 from pytest_cutover.settings import Settings
 from pytest_cutover.terminal import decision_lines
 
@@ -32,11 +40,30 @@ class CheckState:
     """One collected cutover check and what has happened to it so far."""
 
     check_id: str
+    nodeid: str
     gate: Gate
     order: tuple[Any, ...]
     outcome: Outcome = Outcome.NOT_RUN
     reason: str = ""
     warnings: tuple[str, ...] = ()
+    duration: float = 0.0
+    message: str = ""
+    commands: list[dict[str, Any]] = field(default_factory=list)
+
+    def record(self) -> dict[str, Any]:
+        """The check as it appears in the evidence document."""
+        return {
+            "id": self.check_id,
+            "nodeid": self.nodeid,
+            "gate": self.gate.id,
+            "phase": self.gate.phase,
+            "outcome": self.outcome.value,
+            "duration": round(self.duration, 3),
+            "message": self.message,
+            "reason": self.reason,
+            "warnings": list(self.warnings),
+            "commands": self.commands,
+        }
 
 
 class CutoverRun:
@@ -50,6 +77,9 @@ class CutoverRun:
         self.checks: dict[str, CheckState] = {}
         self.failures: list[Failure] = []
         self.decision: Decision | None = None
+        self.redact = build_redactor(os.environ, settings.redact)
+        self.started = utc_now()
+        self.bundle_note: tuple[str, str] | None = None
 
     @property
     def active(self) -> bool:
@@ -121,7 +151,8 @@ class CutoverRun:
             where = natural_key(str(path))
             check_id, declared = item.nodeid, (1, where, line or 0, natural_key(item.nodeid))
         order = (self.catalog.rank(gate.id), declared)
-        self.checks[item.nodeid] = CheckState(check_id, gate, order)
+        self.checks[item.nodeid] = CheckState(check_id, item.nodeid, gate, order)
+        item.user_properties.extend([("cutover_gate", gate.id), ("cutover_phase", gate.phase)])
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
         for item in items:
@@ -151,19 +182,44 @@ class CutoverRun:
             pytest.skip(messages.BLOCKED.format(cause=cause))
 
     @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, None, None]:
-        try:
+    def pytest_runtest_protocol(
+        self, item: pytest.Item, nextitem: pytest.Item | None
+    ) -> Generator[None, object, object]:
+        """Record every process the check starts, then keep what it observed as evidence."""
+        state = self.checks.get(item.nodeid)
+        if state is None:
             return (yield)
+        recorder = Recorder()
+        try:
+            with recording(recorder):
+                return (yield)
         finally:
-            state = self.checks.get(item.nodeid)
-            if state is not None:
-                state.warnings = tuple(w for result in results_of(item) for w in result.warnings)
+            results = results_of(item)
+            state.warnings = tuple(self.redact(w) for r in results for w in r.warnings)
+            state.commands = command_records(
+                results, recorder.starts, self.redact, failing=state.outcome in FAILING
+            )
+            if results and state.outcome is not Outcome.BLOCKED:
+                state.message = self.redact(results[-1].message)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        """No secret reaches the terminal, JUnit or HTML through a report."""
+        report = yield
+        if self.active:
+            redact_report(report, self.redact)
+        return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         state = self.checks.get(report.nodeid)
         if state is None:
             return
+        state.duration += report.duration
         before, state.outcome = state.outcome, next_outcome(state.outcome, report)
+        if report.outcome != "passed" and not state.message:
+            state.message = report_message(report)
         if state.outcome in FAILING and before not in FAILING:
             self.failures.append(Failure(state.check_id, state.gate))
 
@@ -194,19 +250,65 @@ class CutoverRun:
             internal_error=exitstatus == pytest.ExitCode.INTERNAL_ERROR,
         )
         self.config.hook.pytest_cutover_decision(config=self.config, decision=self.decision)
-        if not self.decision.go and session.exitstatus in (
+        failed_to_write = False
+        if self.settings.evidence is not None:
+            failed_to_write = not self._write_bundle(
+                self.settings.evidence, exitstatus, self.catalog, self.decision
+            )
+        if (not self.decision.go or failed_to_write) and session.exitstatus in (
             pytest.ExitCode.OK,
             pytest.ExitCode.NO_TESTS_COLLECTED,
         ):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
+    def _write_bundle(
+        self, directory: Path, exitstatus: int, catalog: Catalog, decision: Decision
+    ) -> bool:
+        """Write the evidence bundle; say where in the summary, or why it could not be."""
+        checks = sorted(self.checks.values(), key=lambda state: state.order)
+        plan = self.plan
+        document = build_document(
+            plan={
+                "name": catalog.name,
+                "path": self.settings.plan_shown_as if plan is not None else None,
+                "sha256": file_sha256(plan.path) if plan is not None else None,
+            },
+            run=run_info(
+                started=self.started,
+                cwd=self.config.invocation_params.dir,
+                argv=self.config.invocation_params.args,
+                target=plan.path.parent if plan is not None else self.config.rootpath,
+                exit_status=exitstatus,
+                redact=self.redact,
+            ),
+            timeline=catalog.timeline,
+            gates=catalog.gates,
+            decision=decision,
+            checks=[state.record() for state in checks],
+            interrupted=exitstatus == pytest.ExitCode.INTERRUPTED,
+            internal_error=exitstatus == pytest.ExitCode.INTERNAL_ERROR,
+        )
+        try:
+            write_bundle(directory, document)
+        except (OSError, BundleError) as error:
+            self.bundle_note = (
+                messages.BUNDLE_NOT_WRITTEN.format(path=directory, error=error),
+                "red",
+            )
+            return False
+        self.bundle_note = (messages.BUNDLE_WRITTEN.format(path=directory), "")
+        return True
+
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if self.decision is None:
             return
         terminalreporter.write_sep("=", "cutover decision", bold=True)
-        for text, colour in decision_lines(self.decision):
+        lines = decision_lines(self.decision)
+        if self.bundle_note is not None:
+            lines.append(self.bundle_note)
+        for text, colour in lines:
             markup = {colour: True, "bold": True} if colour else {}
-            terminalreporter.write_line(text, **markup)
+            terminalreporter.write_line(self.redact(text), **markup)
 
 
 def next_outcome(current: Outcome, report: pytest.TestReport) -> Outcome:
@@ -236,3 +338,30 @@ def is_distributed(config: pytest.Config) -> bool:
         return True
     dist = config.getoption("dist", default="no")
     return bool(config.getoption("numprocesses", default=None)) or dist not in ("no", None)
+
+
+def report_message(report: pytest.TestReport) -> str:
+    """The one line that says why a report did not pass: the crash message or skip reason."""
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple):
+        return str(longrepr[2])
+    crash = getattr(longrepr, "reprcrash", None)
+    if crash is not None:
+        return str(crash.message)
+    lines = str(longrepr or "").strip().splitlines()
+    return lines[0] if lines else report.outcome
+
+
+def redact_report(report: pytest.TestReport, redact: Callable[[str], str]) -> None:
+    """Replace secrets in a report's failure text and captured output."""
+    if report.longrepr is not None and not isinstance(report.longrepr, tuple):
+        text = str(report.longrepr)
+        cleaned = redact(text)
+        if cleaned != text:
+            report.longrepr = cleaned
+    report.sections = [(title, redact(content)) for title, content in report.sections]
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -33,6 +33,9 @@ UNKNOWN_GATE = "{where}: unknown gate '{gate}'; gates: {gates}"
 
 # -- options ------------------------------------------------------------------
 BAD_CHOICE = "{source}: '{value}' is not a valid value; allowed: {allowed}"
+BAD_EVIDENCE_DIR = (
+    "{source}: {problem}; give a new or empty folder, or a previous bundle to replace"
+)
 XDIST_INCOMPATIBLE = (
     "-n/--dist: cutover checks cannot be distributed with pytest-xdist, because gates run "
     "in order and a failed gate blocks the later ones; run them with -n0 or -p no:xdist"
@@ -71,3 +74,7 @@ REASON_GATE = "gate {gate} {status}: {detail}"
 REASON_NO_CHECKS = "it has no checks"
 DECISION_HEADLINE = "{verdict}: {name}"
 OUT_OF_SCOPE = "not in this run (phase not selected): {gates}"
+BUNDLE_WRITTEN = (
+    "evidence bundle: {path} (open report.html; verify with python -m pytest_cutover verify)"
+)
+BUNDLE_NOT_WRITTEN = "evidence bundle NOT written to {path}: {error}"

@@ -6,6 +6,7 @@ Registered as ``cutover`` through the ``pytest11`` entry point, so
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,12 +14,15 @@ import pytest
 from pytest_cutover import hookspecs, messages
 from pytest_cutover.engine import CutoverRun, is_distributed
 from pytest_cutover.fixtures import cutover
+from pytest_cutover.html_report import HtmlReportEnrichment
 from pytest_cutover.markers import MARKERS
 from pytest_cutover.plan import PlanError, load_plan
+from pytest_cutover.redact import build_redactor
 from pytest_cutover.settings import resolve
 
 RUN_KEY = pytest.StashKey[CutoverRun]()
 RUN_NAME = "cutover-run"
+HTML_NAME = "cutover-html"
 
 __all__ = ["cutover"]  # the fixture, found by pytest in this plugin module
 
@@ -44,7 +48,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="What a failed check blocks: 'gate' (later gates, the default), "
         "'check' (every later check) or 'off' (nothing)",
     )
+    group.addoption(
+        "--cutover-evidence",
+        dest="cutover_evidence",
+        metavar="DIR",
+        default=None,
+        help="Write the evidence bundle (report.html, evidence.json, closeout.md, junit.xml, "
+        "MANIFEST.sha256) to this folder",
+    )
+    group.addoption(
+        "--cutover-redact",
+        dest="cutover_redact",
+        metavar="REGEX",
+        action="append",
+        default=None,
+        help="Also redact what this regex matches (or its group named 'secret'); repeatable",
+    )
     parser.addini("cutover_plan", "Cutover plan file, relative to the ini file", default="")
+    parser.addini(
+        "cutover_evidence", "Evidence bundle folder, relative to the ini file", default=""
+    )
+    parser.addini("cutover_redact", "Extra redaction regexes, one per line", type="linelist")
     parser.addini("cutover_fail_fast", "What a failed check blocks: gate, check or off", default="")
 
 
@@ -66,6 +90,8 @@ def pytest_configure(config: pytest.Config) -> None:
     run = CutoverRun(config, settings, plan)
     config.stash[RUN_KEY] = run
     config.pluginmanager.register(run, RUN_NAME)
+    if config.pluginmanager.hasplugin("html") and config.getoption("htmlpath", None):
+        config.pluginmanager.register(HtmlReportEnrichment(run), HTML_NAME)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -73,6 +99,19 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if run is not None:
         config.pluginmanager.unregister(run)
         del config.stash[RUN_KEY]
+    enrichment = config.pluginmanager.get_plugin(HTML_NAME)
+    if enrichment is not None:
+        config.pluginmanager.unregister(enrichment)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_metadata(metadata: dict[str, object], config: pytest.Config) -> None:
+    """pytest-metadata's environment table (shown by pytest-html) is redacted too."""
+    redacted = build_redactor(os.environ, config.getoption("cutover_redact") or ()).mapping(
+        metadata
+    )
+    metadata.clear()
+    metadata.update(redacted)
 
 
 def _collect_plan(config: pytest.Config, plan: Path) -> None:

@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from pytest_cutover import messages
+from pytest_cutover.bundle import check_destination
 from pytest_cutover.failfast import FailFast
+from pytest_cutover.redact import parse_extra_pattern
 
 DEFAULT_PLAN = "cutover.yaml"
 
@@ -22,6 +24,7 @@ DEFAULT_PLAN = "cutover.yaml"
 SETTINGS = {
     "plan": ("cutover_plan", "cutover_plan", "PYTEST_CUTOVER_PLAN"),
     "fail_fast": ("cutover_fail_fast", "cutover_fail_fast", "PYTEST_CUTOVER_FAIL_FAST"),
+    "evidence": ("cutover_evidence", "cutover_evidence", "PYTEST_CUTOVER_EVIDENCE"),
 }
 
 
@@ -41,6 +44,8 @@ class Settings:
     plan: Path | None
     plan_shown_as: str
     fail_fast: FailFast
+    evidence: Path | None = None
+    redact: tuple[str, ...] = ()
 
 
 def lookup(config: pytest.Config, name: str, environ: Mapping[str, str]) -> Setting | None:
@@ -73,7 +78,47 @@ def resolve(config: pytest.Config, environ: Mapping[str, str] = os.environ) -> S
             raise pytest.UsageError(
                 messages.PLAN_NOT_FOUND.format(source=plan_setting.source, path=shown)
             )
-    return Settings(plan, shown, _choice(lookup(config, "fail_fast", environ), FailFast.GATE))
+    return Settings(
+        plan,
+        shown,
+        _choice(lookup(config, "fail_fast", environ), FailFast.GATE),
+        _evidence(lookup(config, "evidence", environ)),
+        _redact_patterns(config, environ),
+    )
+
+
+def _evidence(setting: Setting | None) -> Path | None:
+    if setting is None:
+        return None
+    directory = (setting.base / setting.value).resolve()
+    problem = check_destination(directory)
+    if problem is not None:
+        raise pytest.UsageError(
+            messages.BAD_EVIDENCE_DIR.format(source=setting.source, problem=problem)
+        )
+    return directory
+
+
+def _redact_patterns(config: pytest.Config, environ: Mapping[str, str]) -> tuple[str, ...]:
+    """Extra redaction patterns from all three places together: more redaction is safer."""
+    sources = [
+        *(("--cutover-redact", p) for p in config.getoption("cutover_redact") or ()),
+        *(("cutover_redact in the ini file", p) for p in config.getini("cutover_redact")),
+        *(
+            ("PYTEST_CUTOVER_REDACT", p)
+            for p in environ.get("PYTEST_CUTOVER_REDACT", "").splitlines()
+        ),
+    ]
+    patterns = []
+    for source, pattern in sources:
+        if not pattern.strip():
+            continue
+        try:
+            parse_extra_pattern(pattern)
+        except ValueError as error:
+            raise pytest.UsageError(f"{source}: {error}") from None
+        patterns.append(pattern)
+    return tuple(patterns)
 
 
 def _choice(setting: Setting | None, default: FailFast) -> FailFast:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -56,3 +57,17 @@ def five_gates(write_plan: Callable[..., Path]) -> Callable[[str], Path]:
         return write_plan(textwrap.dedent(FIVE_GATES) + textwrap.dedent(checks))
 
     return write
+
+
+@pytest.fixture
+def bundle_of() -> Callable[..., dict[str, object]]:
+    """Run pytest in a pytester folder with an evidence bundle and return its evidence.json."""
+
+    def run(pytester: pytest.Pytester, *args: str) -> dict[str, object]:
+        pytester.runpytest("--cutover-evidence", "evidence", *args)
+        document: dict[str, object] = json.loads(
+            (pytester.path / "evidence" / "evidence.json").read_text(encoding="utf-8")
+        )
+        return document
+
+    return run

@@ -1,0 +1,111 @@
+"""Record every process a check starts, through Python's audit hooks.
+
+A check that calls ``subprocess.run``, ``os.system``, ``os.exec*``,
+``os.posix_spawn`` or ``os.spawn*`` directly is recorded as well as one that
+uses :mod:`cutover_checks`. Audit hooks cannot be removed once added, so one
+hook is added per process, the first time it is needed; it does nothing unless
+a :class:`Recorder` is active in the current context (a thread, or a task).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ProcessStart:
+    """A process start seen by the audit hook: what, where, how, when."""
+
+    argv: tuple[str, ...]
+    cwd: str
+    event: str
+    started: float
+
+
+@dataclass
+class Recorder:
+    """Collects the process starts of one check while it is active."""
+
+    starts: list[ProcessStart] = field(default_factory=list)
+    #: Called before a start is recorded; it may raise to stop the process (issue: mutation guard).
+    guard: Callable[[ProcessStart], None] | None = None
+
+    def add(self, start: ProcessStart) -> None:
+        if self.guard is not None:
+            self.guard(start)
+        self.starts.append(start)
+
+
+_ACTIVE: ContextVar[Recorder | None] = ContextVar("cutover_audit_recorder", default=None)
+_INSTALLED = threading.Event()
+_INSTALL_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def recording(recorder: Recorder) -> Iterator[Recorder]:
+    """Record the process starts of this context into ``recorder`` until the block ends."""
+    _install()
+    token = _ACTIVE.set(recorder)
+    try:
+        yield recorder
+    finally:
+        _ACTIVE.reset(token)
+
+
+def process_start(event: str, args: tuple[Any, ...]) -> ProcessStart | None:
+    """The process start an audit event stands for, or None for any other event.
+
+    >>> process_start("os.system", (b"ls -l",)).argv
+    ('sh', '-c', 'ls -l')
+    >>> process_start("open", ("/etc/hosts", "r", 0)) is None
+    True
+    """
+    if event == "subprocess.Popen":
+        executable, argv, cwd = args[0], args[1], args[2]
+        words = _words(argv) if not isinstance(argv, (str, bytes)) else ["sh", "-c", _text(argv)]
+        if not words and executable is not None:
+            words = [_text(executable)]
+        return ProcessStart(tuple(words), _text(cwd) if cwd else os.getcwd(), event, time.time())
+    if event == "os.system":
+        return ProcessStart(("sh", "-c", _text(args[0])), os.getcwd(), event, time.time())
+    if event in ("os.exec", "os.posix_spawn"):
+        return ProcessStart(tuple(_words(args[1])), os.getcwd(), event, time.time())
+    if event == "os.spawn":
+        return ProcessStart(tuple(_words(args[2])), os.getcwd(), event, time.time())
+    return None
+
+
+def _hook(event: str, args: tuple[Any, ...]) -> None:
+    recorder = _ACTIVE.get()
+    if recorder is None:
+        return
+    start = process_start(event, args)
+    if start is not None:
+        recorder.add(start)
+
+
+def _install() -> None:
+    if _INSTALLED.is_set():
+        return
+    with _INSTALL_LOCK:
+        if not _INSTALLED.is_set():
+            sys.addaudithook(_hook)
+            _INSTALLED.set()
+
+
+def _words(argv: Sequence[Any] | None) -> list[str]:
+    return [_text(arg) for arg in argv or ()]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return os.fspath(value) if isinstance(value, os.PathLike) else str(value)

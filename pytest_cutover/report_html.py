@@ -1,0 +1,115 @@
+"""``report.html``: the evidence report, one self-contained page that needs no JavaScript."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+#: Check outcomes in the order the report counts them.
+OUTCOMES = (
+    "passed",
+    "failed",
+    "errored",
+    "blocked",
+    "skipped",
+    "xfailed",
+    "xpassed",
+    "deselected",
+    "not run",
+)
+#: Outcomes whose check opens by default: the evidence a reader came for.
+OPEN_OUTCOMES = frozenset({"failed", "errored"})
+
+
+def status_class(word: str) -> str:
+    """The CSS class that colours a status word; the word itself is always shown too.
+
+    >>> status_class("OUT OF SCOPE"), status_class("not run")
+    ('s-out-of-scope', 's-not-run')
+    """
+    return "s-" + re.sub(r"[^a-z0-9]+", "-", word.lower()).strip("-")
+
+
+def outcome_counts(checks: Iterable[Mapping[str, Any]]) -> str:
+    """The checks' outcomes counted, in report order.
+
+    >>> outcome_counts([{"outcome": "failed"}, {"outcome": "passed"}, {"outcome": "passed"}])
+    '2 passed, 1 failed'
+    >>> outcome_counts([])
+    'no checks'
+    """
+    tally = Counter(check["outcome"] for check in checks)
+    order = [*OUTCOMES, *sorted(set(tally) - set(OUTCOMES))]
+    return ", ".join(f"{tally[o]} {o}" for o in order if tally[o]) or "no checks"
+
+
+def seconds(value: float | None) -> str:
+    """A duration as people read it.
+
+    >>> seconds(0.0421), seconds(None)
+    ('0.04 s', 'not recorded')
+    """
+    return "not recorded" if value is None else f"{value:.2f} s"
+
+
+def exit_text(command: Mapping[str, Any]) -> str:
+    """A command's exit as people read it.
+
+    >>> exit_text({"exit_code": 3, "timed_out": False, "source": "check"})
+    '3'
+    >>> exit_text({"exit_code": None, "timed_out": False, "source": "audit"})
+    'not recorded'
+    """
+    if command.get("timed_out"):
+        return "timed out"
+    code = command["exit_code"]
+    return "not recorded" if code is None else str(code)
+
+
+def _pretty(value: object) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
+def _environment() -> Environment:
+    environment = Environment(
+        loader=PackageLoader("pytest_cutover", "templates"),
+        autoescape=True,  # every value from the document is escaped
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters.update(
+        status=status_class,
+        counts=outcome_counts,
+        seconds=seconds,
+        exit=exit_text,
+        shell=shlex.join,
+        pretty=_pretty,
+    )
+    return environment
+
+
+def render_report(document: Mapping[str, Any]) -> str:
+    """The HTML report of the run in ``document``; every value in it is escaped."""
+    checks_by_gate: dict[str, list[Mapping[str, Any]]] = {}
+    for check in document["checks"]:
+        checks_by_gate.setdefault(check["gate"], []).append(check)
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        plan=document["plan"],
+        run=document["run"],
+        decision=document["decision"],
+        phases=document["phases"],
+        gates=document["gates"],
+        checks_by_gate=checks_by_gate,
+        commands=document["commands"],
+        signoff=document.get("signoff"),
+        rollback=document.get("rollback"),
+        open_outcomes=OPEN_OUTCOMES,
+    )
