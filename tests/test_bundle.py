@@ -203,6 +203,24 @@ def test_an_interrupted_run_still_writes_a_no_go_bundle(
     assert verify_bundle(pytester.path / "evidence") == []
 
 
+def test_a_crashed_run_still_writes_a_no_go_bundle(
+    pytester: pytest.Pytester, five_gates: Callable[[str], Path]
+) -> None:
+    five_gates("checks:\n  - {id: g1, gate: G1, command: ['true']}\n")
+    pytester.makeconftest(
+        """
+        def pytest_runtest_logfinish(nodeid):
+            raise RuntimeError("a plugin broke")
+        """
+    )
+    result = pytester.runpytest_subprocess("--cutover-evidence", "evidence")
+    assert result.ret == pytest.ExitCode.INTERNAL_ERROR
+    document = json.loads((pytester.path / "evidence" / "evidence.json").read_text())
+    assert document["decision"]["verdict"] == "NO-GO"
+    assert document["run"]["internal_error"] is True
+    assert messages.REASON_INTERNAL_ERROR in document["decision"]["reasons"]
+
+
 def test_a_rerun_replaces_a_previous_bundle(bundle: Path, pytester: pytest.Pytester) -> None:
     first = json.loads((bundle / "evidence.json").read_text())["run"]["run_id"]
     pytester.runpytest("--cutover-evidence", "evidence", "-m", "preflight")
