@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -28,6 +28,7 @@ class ProcessStart:
     cwd: str
     event: str
     started: float
+    blocked: bool = False
 
 
 @dataclass
@@ -35,12 +36,17 @@ class Recorder:
     """Collects the process starts of one check while it is active."""
 
     starts: list[ProcessStart] = field(default_factory=list)
-    #: Called before a start is recorded; it may raise to stop the process (issue: mutation guard).
+    #: Called before a start is recorded; it may raise to refuse the process (the mutation guard).
     guard: Callable[[ProcessStart], None] | None = None
 
     def add(self, start: ProcessStart) -> None:
+        """Record ``start``; a start the guard refuses is recorded as blocked, then refused."""
         if self.guard is not None:
-            self.guard(start)
+            try:
+                self.guard(start)
+            except BaseException:
+                self.starts.append(replace(start, blocked=True))
+                raise
         self.starts.append(start)
 
 

@@ -3,7 +3,10 @@
 GO only when every gate in scope ran and passed. The scope is every gate of
 every phase the run selected a check from; a gate with a deselected, skipped,
 unrun or xfail-marked check is INCOMPLETE, and a run with no selected check,
-an interruption or an internal error is NO-GO.
+an interruption or an internal error is NO-GO. A failure covered by a valid
+waiver makes its gate WAIVED and the decision at best CONDITIONAL-GO; a failed
+advisory check is WARNED and blocks nothing; a failed rollback trigger makes
+the decision ROLLBACK, whatever else happened.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ class Outcome(str, enum.Enum):
     FAILED = "failed"
     ERROR = "errored"
     BLOCKED = "blocked"
+    WAIVED = "waived"
+    WARNED = "warned"
     SKIPPED = "skipped"
     XFAILED = "xfailed"
     XPASSED = "xpassed"
@@ -38,6 +43,7 @@ class GateStatus(str, enum.Enum):
     FAILED = "FAILED"
     BLOCKED = "BLOCKED"
     INCOMPLETE = "INCOMPLETE"
+    WAIVED = "WAIVED"
     PASSED = "PASSED"
 
 
@@ -45,7 +51,9 @@ class Verdict(str, enum.Enum):
     """The run's go/no-go decision."""
 
     GO = "GO"
+    CONDITIONAL_GO = "CONDITIONAL-GO"
     NO_GO = "NO-GO"
+    ROLLBACK = "ROLLBACK"
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,7 @@ class CheckOutcome:
     outcome: Outcome
     reason: str = ""
     warnings: tuple[str, ...] = ()
+    message: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,26 +91,34 @@ class Decision:
     gates: tuple[GateResult, ...]
     out_of_scope: tuple[Gate, ...]
     reasons: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
     @property
     def go(self) -> bool:
-        """Whether the cutover may proceed."""
-        return self.verdict is Verdict.GO
+        """Whether the cutover may proceed (a CONDITIONAL-GO may, on its waivers)."""
+        return self.verdict in (Verdict.GO, Verdict.CONDITIONAL_GO)
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        """Findings of checks in scope that did not fail them, each naming its check."""
-        return tuple(
+        """What did not block the decision but must be seen: advisory failures, findings."""
+        advisories = tuple(
+            messages.REASON_WARNED.format(check=check.check_id, message=check.message)
+            for result in self.gates
+            for check in result.checks
+            if check.outcome is Outcome.WARNED
+        )
+        findings = tuple(
             f"{check.check_id}: {warning}"
             for result in self.gates
             for check in result.checks
             for warning in check.warnings
         )
+        return (*advisories, *findings, *self.notes)
 
 
 #: Outcomes that fail a gate.
 FAILING = frozenset({Outcome.FAILED, Outcome.ERROR})
-_PASSING = {Outcome.PASSED}
+_PASSING = {Outcome.PASSED, Outcome.WARNED}
 
 
 def gate_status(checks: Sequence[CheckOutcome]) -> GateStatus:
@@ -117,8 +134,10 @@ def gate_status(checks: Sequence[CheckOutcome]) -> GateStatus:
         return GateStatus.FAILED
     if Outcome.BLOCKED in outcomes:
         return GateStatus.BLOCKED
-    if not outcomes or outcomes - _PASSING:
+    if not outcomes or outcomes - _PASSING - {Outcome.WAIVED}:
         return GateStatus.INCOMPLETE
+    if Outcome.WAIVED in outcomes:
+        return GateStatus.WAIVED
     return GateStatus.PASSED
 
 
@@ -129,25 +148,45 @@ def decide(
     *,
     interrupted: bool = False,
     internal_error: bool = False,
+    triggers: AbstractSet[str] = frozenset(),
+    window_problems: Sequence[str] = (),
+    enforce_window: bool = False,
 ) -> Decision:
-    """Decide GO or NO-GO for a run of ``checks`` over ``gates`` (in run order)."""
+    """Decide for a run of ``checks`` over ``gates`` (in run order).
+
+    ``triggers`` are the ids of rollback-trigger checks; ``window_problems`` the
+    phases that ran outside their time window, blocking with ``enforce_window``.
+    """
     selected = {c.gate for c in checks if c.outcome is not Outcome.DESELECTED}
     phases = {gate.phase for gate in gates if gate.id in selected}
     in_scope = [gate for gate in gates if gate.phase in phases]
     results = tuple(
         _gate_result(gate, [c for c in checks if c.gate == gate.id]) for gate in in_scope
     )
-    reasons: list[str] = []
+    fired = [c for c in checks if c.check_id in triggers and c.outcome in FAILING]
+    blocking: list[str] = [
+        messages.REASON_TRIGGER.format(check=c.check_id, message=c.message) for c in fired
+    ]
     if internal_error:
-        reasons.append(messages.REASON_INTERNAL_ERROR)
+        blocking.append(messages.REASON_INTERNAL_ERROR)
     if interrupted:
-        reasons.append(messages.REASON_INTERRUPTED)
+        blocking.append(messages.REASON_INTERRUPTED)
     if not results:
-        reasons.append(messages.REASON_NOTHING_RAN)
-    reasons.extend(_reason(result) for result in results if result.status is not GateStatus.PASSED)
-    verdict = Verdict.NO_GO if reasons else Verdict.GO
+        blocking.append(messages.REASON_NOTHING_RAN)
+    if enforce_window:
+        blocking.extend(window_problems)
+    unpassed = [r for r in results if r.status not in (GateStatus.PASSED, GateStatus.WAIVED)]
+    blocking.extend(_reason(result) for result in unpassed)
+    waived = [_reason(r) for r in results if r.status is GateStatus.WAIVED]
+    if fired:
+        verdict = Verdict.ROLLBACK
+    elif blocking:
+        verdict = Verdict.NO_GO
+    else:
+        verdict = Verdict.CONDITIONAL_GO if waived else Verdict.GO
     out_of_scope = tuple(gate for gate in gates if gate.phase not in phases)
-    return Decision(verdict, name, results, out_of_scope, tuple(reasons))
+    notes = () if enforce_window else tuple(window_problems)
+    return Decision(verdict, name, results, out_of_scope, (*blocking, *waived), notes)
 
 
 def _gate_result(gate: Gate, checks: Sequence[CheckOutcome]) -> GateResult:
@@ -162,6 +201,8 @@ def _reason(result: GateResult) -> str:
         detail = _listing(result.checks, FAILING)
     elif status is GateStatus.BLOCKED:
         detail = next(c.reason for c in result.checks if c.outcome is Outcome.BLOCKED)
+    elif status is GateStatus.WAIVED:
+        detail = "; ".join(c.reason for c in result.checks if c.outcome is Outcome.WAIVED)
     else:
         detail = _listing(result.checks, set(Outcome) - _PASSING)
     return messages.REASON_GATE.format(gate=result.gate.label(), status=status.value, detail=detail)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +22,31 @@ from pytest_cutover import catalog, messages
 from pytest_cutover.audit import Recorder, recording
 from pytest_cutover.bundle import BundleError, write_bundle
 from pytest_cutover.catalog import Catalog
-from pytest_cutover.decision import FAILING, CheckOutcome, Decision, Outcome, decide
-from pytest_cutover.document import build_document
+from pytest_cutover.clock import window_problems, windows
+from pytest_cutover.decision import FAILING, CheckOutcome, Decision, Outcome, Verdict, decide
+from pytest_cutover.document import RunbookFacts, build_document
 from pytest_cutover.evidence import command_records, results_of
 from pytest_cutover.failfast import Failure, block_reason
-from pytest_cutover.items import PlanCheckItem, PlanFile
+from pytest_cutover.items import PlanCheckItem, PlanFile, SignoffItem
 from pytest_cutover.markers import MarkedCheck, MarkerError, apply_marks, read_marks
-from pytest_cutover.model import DEFAULT_PHASES, Gate, Plan, Timeline
+from pytest_cutover.model import DEFAULT_PHASES, Gate, Plan, Timeline, Waiver
+from pytest_cutover.mutation import deny_list
 from pytest_cutover.ordering import natural_key, reorder
 from pytest_cutover.redact import build_redactor
 from pytest_cutover.run_info import run_info, utc_now
+from pytest_cutover.runbook import (
+    CheckFlags,
+    MutationBlocked,
+    flag_problem,
+    flags_of,
+    guard,
+    phase_times,
+    reference_problems,
+)
 from pytest_cutover.settings import Settings
+from pytest_cutover.signoff import Signature
 from pytest_cutover.terminal import decision_lines
+from pytest_cutover.waivers import active_waiver, waiver_records
 
 
 @dataclass
@@ -49,6 +63,11 @@ class CheckState:
     duration: float = 0.0
     message: str = ""
     commands: list[dict[str, Any]] = field(default_factory=list)
+    flags: CheckFlags = field(default_factory=CheckFlags)
+    started: datetime | None = None
+    finished: datetime | None = None
+    #: What the run made of a failure: WAIVED or WARNED, set before pytest counts it.
+    settled: Outcome | None = None
 
     def record(self) -> dict[str, Any]:
         """The check as it appears in the evidence document."""
@@ -69,7 +88,14 @@ class CheckState:
 class CutoverRun:
     """Registered as ``cutover-run`` for the length of one pytest run."""
 
-    def __init__(self, config: pytest.Config, settings: Settings, plan: Plan | None) -> None:
+    def __init__(
+        self,
+        config: pytest.Config,
+        settings: Settings,
+        plan: Plan | None,
+        waivers: tuple[Waiver, ...] = (),
+        signatures: Mapping[str, Signature] | None = None,
+    ) -> None:
         self.config = config
         self.settings = settings
         self.plan = plan
@@ -80,6 +106,11 @@ class CutoverRun:
         self.redact = build_redactor(os.environ, settings.redact)
         self.started = utc_now()
         self.bundle_note: tuple[str, str] | None = None
+        self.waivers = waivers
+        self.applied: set[int] = set()
+        self.signatures = dict(signatures or {})
+        self.deny = deny_list(plan.deny if plan is not None else ())
+        self.t0 = settings.t0 or (plan.t0 if plan is not None else None)
 
     @property
     def active(self) -> bool:
@@ -103,7 +134,13 @@ class CutoverRun:
             and file_path.name == plan.path.name
             and file_path.resolve() == plan.path
         ):
-            return PlanFile.from_parent(parent, path=file_path, plan=self.plan)
+            return PlanFile.from_parent(
+                parent,
+                path=file_path,
+                plan=plan,
+                signatures=self.signatures,
+                strict=self.settings.strict,
+            )
         return None
 
     @pytest.hookimpl(tryfirst=True, specname="pytest_collection_modifyitems")
@@ -123,6 +160,27 @@ class CutoverRun:
                 self._register(item, marks)
         except MarkerError as error:
             raise pytest.UsageError(str(error)) from None
+        problems = reference_problems(
+            self.plan, self.waivers, (state.check_id for state in self.checks.values())
+        )
+        if problems:
+            raise pytest.UsageError("\n".join(problems))
+        if self.settings.phase is not None:
+            self._select_phase(items, self.settings.phase)
+
+    def _select_phase(self, items: list[pytest.Item], phase: str) -> None:
+        """``--cutover-phase``: the same selection as ``-m "phase(name='...')"``."""
+        assert self.catalog is not None
+        if phase not in self.catalog.timeline.phases:
+            phases = ", ".join(self.catalog.timeline.phases)
+            raise pytest.UsageError(
+                messages.UNKNOWN_PHASE_OPTION.format(phase=phase, phases=phases)
+            )
+        keep = [i for i in items if (s := self.checks.get(i.nodeid)) and s.gate.phase == phase]
+        dropped = [item for item in items if item not in keep]
+        if dropped:
+            self.config.hook.pytest_deselected(items=dropped)
+            items[:] = keep
 
     def _refuse_distribution(self, items: list[pytest.Item]) -> None:
         """On an xdist worker: run nothing and tell the controller why, as a collection error.
@@ -146,12 +204,20 @@ class CutoverRun:
         declared: tuple[Any, ...]
         if isinstance(item, PlanCheckItem):
             check_id, declared = item.check.id, (0, item.index)
+        elif isinstance(item, SignoffItem):
+            check_id, declared = item.name, (0, item.index)
         else:
             path, line, _ = item.reportinfo()
             where = natural_key(str(path))
             check_id, declared = item.nodeid, (1, where, line or 0, natural_key(item.nodeid))
         order = (self.catalog.rank(gate.id), declared)
-        self.checks[item.nodeid] = CheckState(check_id, item.nodeid, gate, order)
+        plan_check = item.check if isinstance(item, PlanCheckItem) else None
+        triggers = self.plan.rollback.triggers if self.plan and self.plan.rollback else ()
+        flags = flags_of(item, plan_check, triggers)
+        problem = flag_problem(item.nodeid, flags, gate, self.catalog.timeline)
+        if problem is not None:
+            raise MarkerError(problem)
+        self.checks[item.nodeid] = CheckState(check_id, item.nodeid, gate, order, flags=flags)
         item.user_properties.extend([("cutover_gate", gate.id), ("cutover_phase", gate.phase)])
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
@@ -177,6 +243,8 @@ class CutoverRun:
         if state is None:
             return
         cause = block_reason(self.settings.fail_fast, state.gate, self.failures)
+        if cause is None and state.flags.mutating and not self.settings.allow_mutation:
+            cause = messages.BLOCKED_MUTATING
         if cause is not None:
             state.outcome, state.reason = Outcome.BLOCKED, cause
             pytest.skip(messages.BLOCKED.format(cause=cause))
@@ -189,11 +257,16 @@ class CutoverRun:
         state = self.checks.get(item.nodeid)
         if state is None:
             return (yield)
-        recorder = Recorder()
+        preflight = self.catalog is not None and self.catalog.timeline.is_preflight(
+            state.gate.phase
+        )
+        recorder = Recorder(guard=guard(self.deny) if preflight else None)
+        state.started = datetime.now(timezone.utc)
         try:
             with recording(recorder):
                 return (yield)
         finally:
+            state.finished = datetime.now(timezone.utc)
             results = results_of(item)
             state.warnings = tuple(self.redact(w) for r in results for w in r.warnings)
             state.commands = command_records(
@@ -208,16 +281,45 @@ class CutoverRun:
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         """No secret reaches the terminal, JUnit or HTML through a report."""
         report = yield
+        state = self.checks.get(item.nodeid)
+        if state is not None and report.failed:
+            self._settle(state, report, call)
         if self.active:
             redact_report(report, self.redact)
         return report
+
+    def _settle(
+        self, state: CheckState, report: pytest.TestReport, call: pytest.CallInfo[None]
+    ) -> None:
+        """Before pytest counts a failure: a blocked mutation, a waiver, an advisory check."""
+        if call.excinfo is not None and isinstance(call.excinfo.value, MutationBlocked):
+            report.longrepr = f"cutover check {state.check_id} failed: {call.excinfo.value}"
+            state.message = str(call.excinfo.value)
+        now = datetime.now(timezone.utc)
+        waiver = active_waiver(self.waivers, state.check_id, now)
+        if waiver is not None:
+            self.applied.add(self.waivers.index(waiver))
+            state.settled, state.reason = Outcome.WAIVED, f"{state.check_id} {waiver.describe()}"
+        elif state.flags.advisory and not self.settings.strict:
+            state.settled = Outcome.WARNED
+        else:
+            return
+        state.message = state.message or report_message(report)
+        path, line, _ = report.location
+        report.outcome = "skipped"
+        report.longrepr = (
+            path,
+            (line or 0) + 1,
+            f"{state.settled.value}: {state.reason or state.message}",
+        )
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         state = self.checks.get(report.nodeid)
         if state is None:
             return
         state.duration += report.duration
-        before, state.outcome = state.outcome, next_outcome(state.outcome, report)
+        before = state.outcome
+        state.outcome = state.settled or next_outcome(state.outcome, report)
         if report.outcome != "passed" and not state.message:
             state.message = report_message(report)
         if state.outcome in FAILING and before not in FAILING:
@@ -227,8 +329,14 @@ class CutoverRun:
         self, report: pytest.TestReport
     ) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
         state = self.checks.get(report.nodeid)
-        if state is not None and state.outcome is Outcome.BLOCKED and report.when == "setup":
+        if state is None or not report.skipped:
+            return None
+        if state.outcome is Outcome.BLOCKED and report.when == "setup":
             return "blocked", "B", ("BLOCKED", {"yellow": True})
+        if state.settled is Outcome.WAIVED:
+            return "waived", "W", ("WAIVED", {"yellow": True})
+        if state.settled is Outcome.WARNED:
+            return "warned", "w", ("WARN", {"yellow": True})
         return None
 
     # -- deciding -----------------------------------------------------------------
@@ -238,9 +346,10 @@ class CutoverRun:
             return
         if exitstatus == pytest.ExitCode.USAGE_ERROR or self.catalog is None:
             return
+        states = sorted(self.checks.values(), key=lambda state: state.order)
         outcomes = [
-            CheckOutcome(state.check_id, state.gate.id, state.outcome, state.reason, state.warnings)
-            for state in sorted(self.checks.values(), key=lambda state: state.order)
+            CheckOutcome(s.check_id, s.gate.id, s.outcome, s.reason, s.warnings, s.message)
+            for s in states
         ]
         self.decision = decide(
             self.catalog.name,
@@ -248,6 +357,9 @@ class CutoverRun:
             outcomes,
             interrupted=exitstatus == pytest.ExitCode.INTERRUPTED,
             internal_error=exitstatus == pytest.ExitCode.INTERNAL_ERROR,
+            triggers={s.check_id for s in states if s.flags.trigger},
+            window_problems=self._window_problems(states),
+            enforce_window=self.settings.enforce_window,
         )
         self.config.hook.pytest_cutover_decision(config=self.config, decision=self.decision)
         failed_to_write = False
@@ -255,11 +367,23 @@ class CutoverRun:
             failed_to_write = not self._write_bundle(
                 self.settings.evidence, exitstatus, self.catalog, self.decision
             )
-        if (not self.decision.go or failed_to_write) and session.exitstatus in (
+        conditional = self.decision.verdict is Verdict.CONDITIONAL_GO and self.settings.strict
+        if (not self.decision.go or failed_to_write or conditional) and session.exitstatus in (
             pytest.ExitCode.OK,
             pytest.ExitCode.NO_TESTS_COLLECTED,
         ):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def _window_problems(self, states: list[CheckState]) -> list[str]:
+        """Phases that ran outside their window on the clock (none without a T0)."""
+        if self.t0 is None or self.catalog is None:
+            return []
+        spans = [
+            (s.gate.phase, s.started, s.finished)
+            for s in states
+            if s.started is not None and s.finished is not None and s.outcome not in _NOT_RAN
+        ]
+        return window_problems(windows(self.catalog.timeline, self.t0), phase_times(spans))
 
     def _write_bundle(
         self, directory: Path, exitstatus: int, catalog: Catalog, decision: Decision
@@ -287,6 +411,7 @@ class CutoverRun:
             checks=[state.record() for state in checks],
             interrupted=exitstatus == pytest.ExitCode.INTERRUPTED,
             internal_error=exitstatus == pytest.ExitCode.INTERNAL_ERROR,
+            runbook=self._runbook_facts(checks),
         )
         try:
             write_bundle(directory, document)
@@ -299,16 +424,69 @@ class CutoverRun:
         self.bundle_note = (messages.BUNDLE_WRITTEN.format(path=directory), "")
         return True
 
+    def _runbook_facts(self, states: list[CheckState]) -> RunbookFacts:
+        """The runbook's part of the evidence: clock, sign-offs, waivers, rollback, settings."""
+        plan = self.plan
+        settings = self.settings
+        spans = [
+            (s.gate.phase, s.started, s.finished)
+            for s in states
+            if s.started is not None and s.finished is not None and s.outcome not in _NOT_RAN
+        ]
+        signoff = None
+        if plan is not None and plan.signoff is not None:
+            roles = [
+                {"role": role, "name": None, "at": None, "source": None}
+                if (signature := self.signatures.get(role)) is None
+                else {
+                    "role": role,
+                    "name": signature.name,
+                    "at": signature.at,
+                    "source": signature.source,
+                }
+                for role in plan.signoff.roles
+            ]
+            signoff = {"gate": plan.signoff.gate, "roles": roles}
+        triggers = [s.check_id for s in states if s.flags.trigger]
+        rollback = None
+        if (plan is not None and plan.rollback is not None) or triggers:
+            fired = [s.check_id for s in states if s.flags.trigger and s.outcome in FAILING]
+            rollback = {
+                "command": self.redact(plan.rollback.command) if plan and plan.rollback else "",
+                "runbook": plan.rollback.runbook if plan and plan.rollback else "",
+                "triggers": triggers,
+                "fired": fired,
+            }
+        return RunbookFacts(
+            t0=self.t0,
+            times=phase_times(spans),
+            signoff=signoff,
+            waivers=waiver_records(self.waivers, self.applied, datetime.now(timezone.utc)),
+            rollback=rollback,
+            deny=plan.deny if plan is not None else (),
+            settings={
+                "fail_fast": settings.fail_fast.value,
+                "strict": settings.strict,
+                "enforce_window": settings.enforce_window,
+                "allow_mutation": settings.allow_mutation,
+            },
+        )
+
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if self.decision is None:
             return
         terminalreporter.write_sep("=", "cutover decision", bold=True)
-        lines = decision_lines(self.decision)
+        rollback = self.plan.rollback if self.plan is not None else None
+        waivers = waiver_records(self.waivers, self.applied, datetime.now(timezone.utc))
+        lines = decision_lines(self.decision, waivers, rollback)
         if self.bundle_note is not None:
             lines.append(self.bundle_note)
         for text, colour in lines:
             markup = {colour: True, "bold": True} if colour else {}
             terminalreporter.write_line(self.redact(text), **markup)
+
+
+_NOT_RAN = frozenset({Outcome.DESELECTED, Outcome.NOT_RUN, Outcome.BLOCKED})
 
 
 def next_outcome(current: Outcome, report: pytest.TestReport) -> Outcome:

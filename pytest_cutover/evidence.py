@@ -93,7 +93,7 @@ def _from_start(start: ProcessStart, redact: Redact) -> dict[str, Any]:
         "stdout": "",
         "stderr": "",
         "env": [],
-        "source": "audit",
+        "source": "blocked" if start.blocked else "audit",
     }
 
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cutover_checks import CheckError, CheckResult
+from pytest_cutover import messages
 from pytest_cutover.evidence import describe_failure, record
 from pytest_cutover.kinds import run_check
 from pytest_cutover.model import Plan, PlanCheck
+from pytest_cutover.signoff import Signature
 
 
 class CheckFailed(Exception):
@@ -26,15 +29,33 @@ class CheckFailed(Exception):
 class PlanFile(pytest.File):
     """The plan file; its children are the checks it declares."""
 
-    def __init__(self, *, plan: Plan, **kwargs: Any) -> None:
+    def __init__(
+        self, *, plan: Plan, signatures: Mapping[str, Signature], strict: bool, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.plan = plan
+        self.signatures = signatures
+        self.strict = strict
 
-    def collect(self) -> list[PlanCheckItem]:
-        return [
+    def collect(self) -> list[pytest.Item]:
+        items: list[pytest.Item] = [
             PlanCheckItem.from_parent(self, name=check.id, check=check, index=index)
             for index, check in enumerate(self.plan.checks)
         ]
+        signoff = self.plan.signoff
+        if signoff is not None:
+            items += [
+                SignoffItem.from_parent(
+                    self,
+                    name=f"signoff-{role}",
+                    role=role,
+                    gate=signoff.gate,
+                    signature=self.signatures.get(role),
+                    index=len(self.plan.checks) + position,
+                )
+                for position, role in enumerate(signoff.roles)
+            ]
+        return items
 
 
 class PlanCheckItem(pytest.Item):
@@ -53,8 +74,10 @@ class PlanCheckItem(pytest.Item):
         except CheckError as error:  # a parameter only the run could judge, a missing CA file
             result = CheckResult(False, str(error))
         record(self, result)
-        if not result.ok:
-            raise CheckFailed(self.check, result)
+        parent = self.parent
+        strict = isinstance(parent, PlanFile) and parent.strict
+        if not result.ok or (strict and result.warnings):
+            raise CheckFailed(self.check, strict_result(result) if result.ok else result)
 
     def repr_failure(
         self,
@@ -68,6 +91,52 @@ class PlanCheckItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.check.line - 1, f"cutover check {self.check.id}"
+
+
+class SignoffItem(pytest.Item):
+    """One required sign-off: passes when the role has signed."""
+
+    def __init__(
+        self, *, role: str, gate: str, signature: Signature | None, index: int, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.role = role
+        self.signature = signature
+        self.index = index
+        self.add_marker(pytest.mark.gate(id=gate))
+
+    def runtest(self) -> None:
+        signature = self.signature
+        if signature is None:
+            result = CheckResult(False, messages.NO_SIGNATURE.format(role=self.role))
+        else:
+            message = messages.SIGNED.format(name=signature.name, at=signature.at)
+            result = CheckResult(True, message, {"role": self.role, "name": signature.name})
+        record(self, result)
+        if not result.ok:
+            raise SignoffMissing(result.message)
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: Any = None,
+    ) -> str:
+        if isinstance(excinfo.value, SignoffMissing):
+            return f"cutover check {self.name} failed: {excinfo.value}"
+        return str(super().repr_failure(excinfo, style=style))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"cutover sign-off {self.role}"
+
+
+class SignoffMissing(Exception):
+    """A required role has not signed off."""
+
+
+def strict_result(result: CheckResult) -> CheckResult:
+    """Under --cutover-strict, a result with warnings is a failure."""
+    message = "strict: " + "; ".join(result.warnings)
+    return CheckResult(False, message, result.details, result.commands, result.warnings)
 
 
 def _shown(check: PlanCheck) -> str:

@@ -30,9 +30,36 @@ DUPLICATE_CHECK = (
 )
 UNKNOWN_PHASE = "{where}: unknown phase '{phase}'; phases: {phases}"
 UNKNOWN_GATE = "{where}: unknown gate '{gate}'; gates: {gates}"
+TRIGGER_IN_PREFLIGHT = (
+    "rollback trigger {check} is a preflight check; triggers belong to phases from T0 on"
+)
+MUTATING_IN_PREFLIGHT = (
+    "check {check} is mutating and its gate is in a preflight phase; preflight never mutates"
+)
 
 # -- options ------------------------------------------------------------------
 BAD_CHOICE = "{source}: '{value}' is not a valid value; allowed: {allowed}"
+FILE_NOT_FOUND = "{source}: no file at {path}"
+BAD_SIGNOFF = (
+    "--cutover-signoff: '{value}' is not ROLE=NAME; give it like "
+    "--cutover-signoff release-manager='Ana Lima'"
+)
+UNKNOWN_SIGNOFF_ROLE = "{source}: unknown sign-off role '{role}'; the plan's roles: {roles}"
+BAD_SIGNOFF_FILE = (
+    "a sign-off file maps each role to a name, or to {name: ..., at: <time with offset>}"
+)
+NO_SIGNOFF_PLAN = "{source}: sign-offs were given, but the plan has no signoff section"
+UNKNOWN_PHASE_OPTION = "--cutover-phase: unknown phase '{phase}'; phases: {phases}"
+WAIVER_UNKNOWN_CHECK = "{source}: waiver for unknown check '{check}'; checks: {checks}"
+TRIGGER_UNKNOWN_CHECK = "{source}: rollback trigger '{check}' is not a check of this run"
+TRIGGER_PREFLIGHT_MARKER = (
+    "{nodeid}: @pytest.mark.rollback_trigger on a check of phase '{phase}', which is before T0; "
+    "triggers belong to phases from T0 on"
+)
+MUTATING_PREFLIGHT_MARKER = (
+    "{nodeid}: @pytest.mark.mutating on a check of phase '{phase}', which is before T0; "
+    "preflight never mutates"
+)
 BAD_EVIDENCE_DIR = (
     "{source}: {problem}; give a new or empty folder, or a previous bundle to replace"
 )
@@ -65,6 +92,12 @@ MARKER_PREFLIGHT_AFTER_T0 = (
 BLOCKED = "blocked: {cause}"
 BLOCKED_BY_GATE = "gate {gate} failed"
 BLOCKED_BY_CHECK = "check {check} failed (--cutover-fail-fast=check)"
+BLOCKED_MUTATING = "mutating check; run with --cutover-allow-mutation to allow it"
+MUTATION_BLOCKED = "blocked mutating command: {command} (matches '{pattern}')"
+NO_SIGNATURE = (
+    "no sign-off from {role}; give --cutover-signoff {role}=NAME or add it to the sign-off file"
+)
+SIGNED = "signed off by {name} at {at}"
 
 # -- the decision ---------------------------------------------------------------
 REASON_INTERRUPTED = "the run was interrupted before every check ran"
@@ -72,7 +105,12 @@ REASON_INTERNAL_ERROR = "pytest stopped with an internal error"
 REASON_NOTHING_RAN = "no cutover check was selected, so no gate ran"
 REASON_GATE = "gate {gate} {status}: {detail}"
 REASON_NO_CHECKS = "it has no checks"
+REASON_TRIGGER = "rollback trigger {check} failed: {message}"
+REASON_WARNED = "advisory check {check} failed: {message}"
 DECISION_HEADLINE = "{verdict}: {name}"
+WAIVER_LINE = "{check}: {status}, approved by {approver}, expires {expires} ({source})"
+ROLLBACK_COMMAND = "roll back with (pytest-cutover never runs it): {command}"
+ROLLBACK_RUNBOOK = "rollback runbook: {runbook}"
 OUT_OF_SCOPE = "not in this run (phase not selected): {gates}"
 BUNDLE_WRITTEN = (
     "evidence bundle: {path} (open report.html; verify with python -m pytest_cutover verify)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,53 @@ class PlanCheck:
     line: int
     title: str = ""
     retry: Mapping[str, float] | None = None
+    severity: str = "block"
+    mutating: bool = False
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """An accepted failure of one check, until it expires."""
+
+    check: str
+    justification: str
+    approver: str
+    expires: datetime
+    ticket: str = ""
+    source: str = ""
+
+    def expired(self, now: datetime) -> bool:
+        """Whether the waiver no longer applies at ``now`` (it ends at its instant)."""
+        return now >= self.expires
+
+    def describe(self) -> str:
+        """Who accepted what, until when.
+
+        >>> from datetime import timezone
+        >>> until = datetime(2026, 12, 1, tzinfo=timezone.utc)
+        >>> Waiver("scripts", "placeholder UI build", "Ana", until, "CHG-1").describe()
+        'waived by Ana (CHG-1) until 2026-12-01T00:00:00Z: placeholder UI build'
+        """
+        ticket = f" ({self.ticket})" if self.ticket else ""
+        until = self.expires.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return f"waived by {self.approver}{ticket} until {until}: {self.justification}"
+
+
+@dataclass(frozen=True)
+class Signoff:
+    """The roles that must sign off, as checks of one gate."""
+
+    gate: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rollback:
+    """How to roll back (shown, never run) and which checks say when."""
+
+    command: str
+    runbook: str = ""
+    triggers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +122,11 @@ class Plan:
     timeline: Timeline
     gates: tuple[Gate, ...]
     checks: tuple[PlanCheck, ...] = field(default=())
+    t0: datetime | None = None
+    signoff: Signoff | None = None
+    waivers: tuple[Waiver, ...] = ()
+    rollback: Rollback | None = None
+    deny: tuple[str, ...] = ()
 
     def gate(self, gate_id: str) -> Gate | None:
         """The gate called ``gate_id``, if the plan has one."""

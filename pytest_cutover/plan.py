@@ -7,6 +7,7 @@ value and what is allowed; :class:`PlanError` carries them.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,19 @@ from jsonschema import Draft202012Validator
 
 from cutover_checks.errors import InvalidArgument
 from pytest_cutover import messages
+from pytest_cutover.clock import parse_instant
 from pytest_cutover.kinds import VALIDATORS
-from pytest_cutover.model import DEFAULT_PHASES, Gate, Plan, PlanCheck, Timeline
+from pytest_cutover.model import (
+    DEFAULT_PHASES,
+    Gate,
+    Plan,
+    PlanCheck,
+    Rollback,
+    Signoff,
+    Timeline,
+    Waiver,
+)
+from pytest_cutover.mutation import deny_list
 from pytest_cutover.plan_schema import COMMON_KEYS, check_kinds, plan_schema
 from pytest_cutover.schema_errors import explain, place_of, type_name
 from pytest_cutover.yaml_source import Where, YamlDocument, YamlSourceError, load
@@ -42,7 +54,9 @@ def load_plan(path: Path, shown_as: str | None = None) -> Plan:
         problem = messages.PLAN_INVALID_YAML.format(problem=exc.problem)
         line = exc.line
         raise PlanError(messages.PLAN_ERROR.format(file=file, line=line, problem=problem)) from None
-    problems = sorted(_schema_problems(document)) or sorted(_semantic_problems(document))
+    problems = sorted(_schema_problems(document)) or sorted(
+        [*_semantic_problems(document), *_runbook_problems(document)]
+    )
     if problems:
         raise PlanError(
             "\n".join(
@@ -120,6 +134,53 @@ def _semantic_problems(document: YamlDocument) -> Iterator[tuple[int, str]]:
                 yield document.line((*where, key)), problem
 
 
+def _runbook_problems(document: YamlDocument) -> Iterator[tuple[int, str]]:
+    """T0, sign-off, waivers, rollback triggers, mutating checks and the deny list."""
+    data = document.data
+    gates = {gate["id"]: gate for gate in data["gates"]}
+    timeline = Timeline(tuple(data.get("phases", DEFAULT_PHASES)))
+
+    def bad(where: Where, problem: str) -> tuple[int, str]:
+        place = place_of(where, data)
+        return document.line(where), messages.BAD_PARAMETER.format(where=place, problem=problem)
+
+    instants: list[tuple[Where, str]] = [(("t0",), data["t0"])] if "t0" in data else []
+    instants += [
+        (("waivers", i, "expires"), w["expires"]) for i, w in enumerate(data.get("waivers", []))
+    ]
+    for where, text in instants:
+        try:
+            parse_instant(text)
+        except ValueError as error:
+            yield bad(where, str(error))
+    signoff = data.get("signoff")
+    if signoff is not None and signoff["gate"] not in gates:
+        yield bad(
+            ("signoff", "gate"), f"unknown gate '{signoff['gate']}'; gates: {', '.join(gates)}"
+        )
+    if signoff is not None and len(set(signoff["roles"])) != len(signoff["roles"]):
+        yield bad(("signoff", "roles"), "a role is listed twice")
+    checks = {
+        check_id_of(check): (index, check) for index, check in enumerate(data.get("checks", []))
+    }
+    for index, trigger in enumerate(data.get("rollback", {}).get("triggers", [])):
+        found = checks.get(trigger)
+        if found is not None and timeline.is_preflight(gates[found[1]["gate"]]["phase"]):
+            yield bad(
+                ("rollback", "triggers", index), messages.TRIGGER_IN_PREFLIGHT.format(check=trigger)
+            )
+    for check_id, (index, check) in checks.items():
+        if check.get("mutating") and timeline.is_preflight(gates[check["gate"]]["phase"]):
+            yield bad(
+                ("checks", index, "mutating"), messages.MUTATING_IN_PREFLIGHT.format(check=check_id)
+            )
+    for index, pattern in enumerate(data.get("mutation_guard", {}).get("deny", [])):
+        try:
+            deny_list([pattern])
+        except ValueError as error:
+            yield bad(("mutation_guard", "deny", index), str(error))
+
+
 def _build(data: Mapping[str, Any], document: YamlDocument, path: Path) -> Plan:
     timeline = Timeline(tuple(data.get("phases", DEFAULT_PHASES)))
     gates = tuple(
@@ -135,10 +196,55 @@ def _build(data: Mapping[str, Any], document: YamlDocument, path: Path) -> Plan:
             line=document.line(("checks", index)),
             title=check.get("title", ""),
             retry=check.get("retry"),
+            severity=check.get("severity", "block"),
+            mutating=bool(check.get("mutating", False)),
         )
         for index, check in enumerate(data.get("checks", []))
     )
-    return Plan(str(data["cutover"]), path, timeline, gates, checks)
+    signoff = data.get("signoff")
+    rollback = data.get("rollback")
+    return Plan(
+        name=str(data["cutover"]),
+        path=path,
+        timeline=timeline,
+        gates=gates,
+        checks=checks,
+        t0=parse_instant(data["t0"]) if "t0" in data else None,
+        signoff=Signoff(signoff["gate"], tuple(signoff["roles"])) if signoff else None,
+        waivers=tuple(
+            waiver_from(w, f"{path.name}:{document.line(('waivers', i))}")
+            for i, w in enumerate(data.get("waivers", []))
+        ),
+        rollback=Rollback(
+            shown_command(rollback["command"]),
+            rollback.get("runbook", ""),
+            tuple(rollback.get("triggers", [])),
+        )
+        if rollback
+        else None,
+        deny=tuple(data.get("mutation_guard", {}).get("deny", [])),
+    )
+
+
+def waiver_from(data: Mapping[str, Any], source: str) -> Waiver:
+    """A waiver from its validated mapping; ``source`` says where it was declared."""
+    return Waiver(
+        check=data["check"],
+        justification=data["justification"],
+        approver=data["approver"],
+        expires=parse_instant(data["expires"]),
+        ticket=data.get("ticket", ""),
+        source=source,
+    )
+
+
+def shown_command(command: str | list[str]) -> str:
+    """A command as the operator would type it.
+
+    >>> shown_command(["deploy/scripts/canary-rollback.sh", "1.4.0"])
+    'deploy/scripts/canary-rollback.sh 1.4.0'
+    """
+    return command if isinstance(command, str) else shlex.join(command)
 
 
 def check_id_of(check: Mapping[str, Any]) -> str:

@@ -8,7 +8,7 @@ from importlib.resources import files
 from typing import Any
 
 #: Keys every declared check may have, whatever its kind.
-COMMON_KEYS = ("id", "gate", "title", "retry")
+COMMON_KEYS = ("id", "gate", "title", "retry", "severity", "mutating")
 
 
 @cache
@@ -38,7 +38,7 @@ def kind_keys(kind: str) -> list[str]:
     """The keys a check of ``kind`` may have: the common ones, the kind, its parameters.
 
     >>> kind_keys("bash_syntax")
-    ['id', 'gate', 'title', 'retry', 'bash_syntax', 'timeout']
+    ['id', 'gate', 'title', 'retry', 'severity', 'mutating', 'bash_syntax', 'timeout']
     """
     for branch in plan_schema()["$defs"]["check"]["allOf"]:
         if branch["if"]["required"] == [kind]:

@@ -16,9 +16,14 @@ from pytest_cutover.engine import CutoverRun, is_distributed
 from pytest_cutover.fixtures import cutover
 from pytest_cutover.html_report import HtmlReportEnrichment
 from pytest_cutover.markers import MARKERS
+from pytest_cutover.model import Waiver
 from pytest_cutover.plan import PlanError, load_plan
 from pytest_cutover.redact import build_redactor
-from pytest_cutover.settings import resolve
+from pytest_cutover.run_info import utc_now
+from pytest_cutover.runbook import MARKERS as RUNBOOK_MARKERS
+from pytest_cutover.settings import SETTINGS_KEY, resolve
+from pytest_cutover.signoff import collect_signatures
+from pytest_cutover.waivers import load_waivers
 
 RUN_KEY = pytest.StashKey[CutoverRun]()
 RUN_NAME = "cutover-run"
@@ -64,7 +69,81 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="Also redact what this regex matches (or its group named 'secret'); repeatable",
     )
+    group.addoption(
+        "--cutover-t0",
+        dest="cutover_t0",
+        metavar="TIME",
+        default=None,
+        help="The cutover moment, like 2026-12-01T22:00:00+01:00 (overrides the plan's t0)",
+    )
+    group.addoption(
+        "--cutover-phase",
+        dest="cutover_phase",
+        metavar="NAME",
+        default=None,
+        help="Run only the checks of this phase, like T-10",
+    )
+    group.addoption(
+        "--cutover-enforce-window",
+        dest="cutover_enforce_window",
+        action="store_true",
+        default=False,
+        help="A phase run outside its time window is NO-GO, not a warning",
+    )
+    group.addoption(
+        "--cutover-strict",
+        dest="cutover_strict",
+        action="store_true",
+        default=False,
+        help="CONDITIONAL-GO exits 1, and warnings and advisory failures block",
+    )
+    group.addoption(
+        "--cutover-signoff",
+        dest="cutover_signoff",
+        metavar="ROLE=NAME",
+        action="append",
+        default=None,
+        help="A sign-off for one of the plan's roles; repeatable",
+    )
+    group.addoption(
+        "--cutover-signoff-file",
+        dest="cutover_signoff_file",
+        metavar="FILE",
+        default=None,
+        help="A YAML file of sign-offs: role: name, or role: {name: ..., at: ...}",
+    )
+    group.addoption(
+        "--cutover-waivers",
+        dest="cutover_waivers",
+        metavar="FILE",
+        default=None,
+        help="A YAML list of waivers, added to the plan's",
+    )
+    group.addoption(
+        "--cutover-allow-mutation",
+        dest="cutover_allow_mutation",
+        action="store_true",
+        default=False,
+        help="Let checks marked mutating run (never in a preflight phase)",
+    )
+    group.addoption(
+        "--cutover-show-plan",
+        dest="cutover_show_plan",
+        action="store_true",
+        default=False,
+        help="Print the runbook (phases on the clock, gates, checks, sign-offs, rollback) "
+        "and run nothing",
+    )
     parser.addini("cutover_plan", "Cutover plan file, relative to the ini file", default="")
+    parser.addini("cutover_t0", "The cutover moment, with its UTC offset", default="")
+    parser.addini("cutover_waivers", "Waivers file, relative to the ini file", default="")
+    parser.addini("cutover_signoff_file", "Sign-off file, relative to the ini file", default="")
+    parser.addini(
+        "cutover_strict", "CONDITIONAL-GO exits 1; warnings block", type="bool", default=False
+    )
+    parser.addini(
+        "cutover_enforce_window", "A phase outside its window is NO-GO", type="bool", default=False
+    )
     parser.addini(
         "cutover_evidence", "Evidence bundle folder, relative to the ini file", default=""
     )
@@ -73,21 +152,33 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    for marker in MARKERS:
+    for marker in (*MARKERS, *RUNBOOK_MARKERS):
         config.addinivalue_line("markers", marker)
     if config.getoption("help"):
         return
     settings = resolve(config)
+    config.stash[SETTINGS_KEY] = settings
     plan = None
-    if settings.plan is not None:
-        try:
+    waivers: tuple[Waiver, ...] = ()
+    try:
+        if settings.plan is not None:
             plan = load_plan(settings.plan, settings.plan_shown_as)
-        except PlanError as error:
-            raise pytest.UsageError(str(error)) from None
+            waivers = plan.waivers
+        if settings.waivers is not None:
+            waivers += load_waivers(settings.waivers, settings.waivers_shown_as)
+    except PlanError as error:
+        raise pytest.UsageError(str(error)) from None
+    if plan is not None:
         if is_distributed(config):
             raise pytest.UsageError(messages.XDIST_INCOMPATIBLE)
         _collect_plan(config, plan.path)
-    run = CutoverRun(config, settings, plan)
+    signatures = collect_signatures(
+        plan.signoff if plan is not None else None,
+        settings.signoffs,
+        settings.signoff_file,
+        utc_now(),
+    )
+    run = CutoverRun(config, settings, plan, waivers, signatures)
     config.stash[RUN_KEY] = run
     config.pluginmanager.register(run, RUN_NAME)
     if config.pluginmanager.hasplugin("html") and config.getoption("htmlpath", None):

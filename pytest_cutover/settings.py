@@ -7,14 +7,16 @@ in the rootdir. A bad value is a usage error that names where it came from.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from pytest_cutover import messages
 from pytest_cutover.bundle import check_destination
+from pytest_cutover.clock import parse_instant
 from pytest_cutover.failfast import FailFast
 from pytest_cutover.redact import parse_extra_pattern
 
@@ -25,6 +27,18 @@ SETTINGS = {
     "plan": ("cutover_plan", "cutover_plan", "PYTEST_CUTOVER_PLAN"),
     "fail_fast": ("cutover_fail_fast", "cutover_fail_fast", "PYTEST_CUTOVER_FAIL_FAST"),
     "evidence": ("cutover_evidence", "cutover_evidence", "PYTEST_CUTOVER_EVIDENCE"),
+    "t0": ("cutover_t0", "cutover_t0", "PYTEST_CUTOVER_T0"),
+    "waivers": ("cutover_waivers", "cutover_waivers", "PYTEST_CUTOVER_WAIVERS"),
+    "signoff_file": ("cutover_signoff_file", "cutover_signoff_file", "PYTEST_CUTOVER_SIGNOFF_FILE"),
+}
+#: Switches: option dest, ini key (a bool), environment variable (1/true/yes).
+FLAGS = {
+    "strict": ("cutover_strict", "cutover_strict", "PYTEST_CUTOVER_STRICT"),
+    "enforce_window": (
+        "cutover_enforce_window",
+        "cutover_enforce_window",
+        "PYTEST_CUTOVER_ENFORCE_WINDOW",
+    ),
 }
 
 
@@ -39,13 +53,26 @@ class Setting:
 
 @dataclass(frozen=True)
 class Settings:
-    """The resolved settings of one run."""
+    """The resolved settings of one run; kept in ``config.stash[SETTINGS_KEY]``."""
 
     plan: Path | None
     plan_shown_as: str
     fail_fast: FailFast
     evidence: Path | None = None
     redact: tuple[str, ...] = ()
+    t0: datetime | None = None
+    waivers: Path | None = None
+    waivers_shown_as: str = ""
+    signoff_file: Path | None = None
+    signoffs: tuple[tuple[str, str], ...] = ()
+    strict: bool = False
+    enforce_window: bool = False
+    allow_mutation: bool = False
+    phase: str | None = None
+    show_plan: bool = False
+
+
+SETTINGS_KEY = pytest.StashKey[Settings]()
 
 
 def lookup(config: pytest.Config, name: str, environ: Mapping[str, str]) -> Setting | None:
@@ -78,13 +105,69 @@ def resolve(config: pytest.Config, environ: Mapping[str, str] = os.environ) -> S
             raise pytest.UsageError(
                 messages.PLAN_NOT_FOUND.format(source=plan_setting.source, path=shown)
             )
+    waivers = _existing_file(lookup(config, "waivers", environ))
     return Settings(
         plan,
         shown,
         _choice(lookup(config, "fail_fast", environ), FailFast.GATE),
         _evidence(lookup(config, "evidence", environ)),
         _redact_patterns(config, environ),
+        t0=_instant(lookup(config, "t0", environ)),
+        waivers=waivers,
+        waivers_shown_as=_shown(waivers, config) if waivers else "",
+        signoff_file=_existing_file(lookup(config, "signoff_file", environ)),
+        signoffs=_signoffs(config.getoption("cutover_signoff") or ()),
+        strict=_flag(config, "strict", environ),
+        enforce_window=_flag(config, "enforce_window", environ),
+        allow_mutation=bool(config.getoption("cutover_allow_mutation")),
+        phase=config.getoption("cutover_phase"),
+        show_plan=bool(config.getoption("cutover_show_plan")),
     )
+
+
+def _flag(config: pytest.Config, name: str, environ: Mapping[str, str]) -> bool:
+    dest, ini, env = FLAGS[name]
+    if config.getoption(dest):
+        return True
+    if config.getini(ini):
+        return True
+    value = environ.get(env, "").strip().lower()
+    if value in ("", "0", "false", "no"):
+        return False
+    if value in ("1", "true", "yes"):
+        return True
+    raise pytest.UsageError(
+        messages.BAD_CHOICE.format(source=env, value=value, allowed="1, true, yes, 0, false, no")
+    )
+
+
+def _instant(setting: Setting | None) -> datetime | None:
+    if setting is None:
+        return None
+    try:
+        return parse_instant(setting.value)
+    except ValueError as error:
+        raise pytest.UsageError(f"{setting.source}: {error}") from None
+
+
+def _existing_file(setting: Setting | None) -> Path | None:
+    if setting is None:
+        return None
+    path = (setting.base / setting.value).resolve()
+    if not path.is_file():
+        raise pytest.UsageError(messages.FILE_NOT_FOUND.format(source=setting.source, path=path))
+    return path
+
+
+def _signoffs(values: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """``ROLE=NAME`` pairs from ``--cutover-signoff``."""
+    pairs = []
+    for value in values:
+        role, equals, name = value.partition("=")
+        if not equals or not role.strip() or not name.strip():
+            raise pytest.UsageError(messages.BAD_SIGNOFF.format(value=value))
+        pairs.append((role.strip(), name.strip()))
+    return tuple(pairs)
 
 
 def _evidence(setting: Setting | None) -> Path | None:

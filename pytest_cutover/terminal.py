@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from pytest_cutover import messages
-from pytest_cutover.decision import Decision, GateStatus
+from pytest_cutover.decision import Decision, GateStatus, Verdict
+from pytest_cutover.model import Rollback
 
 _COLOURS = {
     GateStatus.PASSED: "green",
     GateStatus.FAILED: "red",
     GateStatus.BLOCKED: "yellow",
     GateStatus.INCOMPLETE: "yellow",
+    GateStatus.WAIVED: "yellow",
 }
 
 
-def decision_lines(decision: Decision) -> list[tuple[str, str]]:
+def decision_lines(
+    decision: Decision,
+    waivers: Sequence[Mapping[str, Any]] = (),
+    rollback: Rollback | None = None,
+) -> list[tuple[str, str]]:
     """Lines of the section, each with the colour to write it in ("" for none)."""
     headline = messages.DECISION_HEADLINE.format(verdict=decision.verdict.value, name=decision.name)
-    lines = [(headline, "green" if decision.go else "red")]
+    colour = {Verdict.GO: "green", Verdict.CONDITIONAL_GO: "yellow"}.get(decision.verdict, "red")
+    lines = [(headline, colour)]
     rows = [
         (result.gate.id, result.gate.phase, result.status.value, result.gate.title, result.counts())
         for result in decision.gates
@@ -31,6 +41,13 @@ def decision_lines(decision: Decision) -> list[tuple[str, str]]:
     if decision.warnings:
         lines.append(("warnings:", "yellow"))
         lines.extend((f"  - {warning}", "yellow") for warning in decision.warnings)
+    if waivers:
+        lines.append(("waivers:", ""))
+        lines.extend((f"  - {messages.WAIVER_LINE.format(**w)}", "") for w in waivers)
+    if decision.verdict is Verdict.ROLLBACK and rollback is not None:
+        lines.append((messages.ROLLBACK_COMMAND.format(command=rollback.command), "red"))
+        if rollback.runbook:
+            lines.append((messages.ROLLBACK_RUNBOOK.format(runbook=rollback.runbook), "red"))
     if decision.out_of_scope:
         gates = ", ".join(f"{gate.id} ({gate.phase})" for gate in decision.out_of_scope)
         lines.append((messages.OUT_OF_SCOPE.format(gates=gates), ""))

@@ -11,6 +11,17 @@ import yaml
 Where = tuple[str | int, ...]
 
 
+class _Loader(yaml.SafeLoader):
+    """The safe loader, but timestamps stay strings: ``t0`` and ``expires`` must carry
+    their offset, and are parsed by the plan, not silently turned into naive datetimes."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class YamlSourceError(Exception):
     """The text is not YAML we can read; ``line`` is 1-based."""
 
@@ -41,7 +52,7 @@ def load(text: str) -> YamlDocument:
     >>> doc.data, doc.line(("a", 1))
     ({'a': ['x', 'y']}, 3)
     """
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -139,8 +139,8 @@ def test_verify_rejects_evidence_that_breaks_the_schema(bundle: Path) -> None:
     _rewrite_manifest(bundle)
     assert verify_bundle(bundle) == [
         "evidence.json does not match its schema at /checks/0/outcome: 'fine' is not one of "
-        "['passed', 'failed', 'errored', 'blocked', 'skipped', 'xfailed', 'xpassed', "
-        "'deselected', 'not run']"
+        "['passed', 'failed', 'errored', 'blocked', 'warned', 'waived', 'skipped', 'xfailed', "
+        "'xpassed', 'deselected', 'not run']"
     ]
 
 

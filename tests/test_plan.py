@@ -63,8 +63,8 @@ def test_an_unknown_key_names_the_key_and_the_allowed_ones(tmp_path: Path) -> No
 def test_an_unknown_top_level_key_is_reported(tmp_path: Path) -> None:
     error = plan_error(tmp_path, GATES + "rollbak: {}\n")
     assert error == (
-        "cutover.yaml:6: the plan: unknown key 'rollbak'; allowed keys: cutover, phases, gates, "
-        "checks"
+        "cutover.yaml:6: the plan: unknown key 'rollbak'; allowed keys: cutover, t0, phases, "
+        "gates, checks, signoff, waivers, rollback, mutation_guard"
     )
 
 
@@ -129,7 +129,8 @@ def test_a_parameter_of_another_kind_is_rejected_with_the_kinds_own(tmp_path: Pa
         where="checks[0]",
         key="timeout",
         kind="path",
-        allowed="id, gate, title, retry, type, executable, non_empty, contains, sha256",
+        allowed="id, gate, title, retry, severity, mutating, type, executable, non_empty, "
+        "contains, sha256",
     )
 
 
@@ -169,7 +170,10 @@ def test_derived_check_ids_are_stable_and_safe() -> None:
 def test_the_schema_is_shipped_as_json_in_the_package() -> None:
     schema = plan_schema()
     assert schema["$schema"].endswith("2020-12/schema")
-    assert set(schema["properties"]) == {"cutover", "phases", "gates", "checks"}
+    assert set(schema["properties"]) == {
+        "cutover", "t0", "phases", "gates", "checks", "signoff", "waivers", "rollback",
+        "mutation_guard",
+    }  # fmt: skip
 
 
 # -- end to end: exit 4 with the sentence, never a traceback ----------------------------

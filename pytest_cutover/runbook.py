@@ -1,0 +1,118 @@
+"""The runbook's rules at run time: advisory checks, waivers, rollback triggers, mutation.
+
+Plain functions over plain values; :mod:`pytest_cutover.engine` calls them from its hooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import pytest
+
+from pytest_cutover import messages
+from pytest_cutover.audit import ProcessStart
+from pytest_cutover.model import Gate, Plan, PlanCheck, Timeline, Waiver
+from pytest_cutover.mutation import DenyList
+
+#: The markers these rules read, for registration.
+MARKERS = (
+    "cutover_advisory: a failure of this check is WARN and blocks nothing "
+    "(unless --cutover-strict)",
+    "rollback_trigger: a failure of this check after T0 means: roll back",
+    "mutating: this check changes the system; never in preflight, and only with "
+    "--cutover-allow-mutation",
+)
+
+
+@dataclass(frozen=True)
+class CheckFlags:
+    """What the plan or the markers say about one check beyond its gate."""
+
+    advisory: bool = False
+    trigger: bool = False
+    mutating: bool = False
+
+
+def flags_of(item: pytest.Item, declared: PlanCheck | None, triggers: Iterable[str]) -> CheckFlags:
+    """A check's flags: from its plan entry, or from the markers of a Python test."""
+    check_id = declared.id if declared is not None else item.nodeid
+    if declared is not None:
+        return CheckFlags(declared.severity == "warn", check_id in triggers, declared.mutating)
+    return CheckFlags(
+        advisory=item.get_closest_marker("cutover_advisory") is not None,
+        trigger=check_id in triggers or item.get_closest_marker("rollback_trigger") is not None,
+        mutating=item.get_closest_marker("mutating") is not None,
+    )
+
+
+def flag_problem(nodeid: str, flags: CheckFlags, gate: Gate, timeline: Timeline) -> str | None:
+    """Why these flags are not allowed on a check of ``gate``, if they are not."""
+    if not timeline.is_preflight(gate.phase):
+        return None
+    if flags.trigger:
+        return messages.TRIGGER_PREFLIGHT_MARKER.format(nodeid=nodeid, phase=gate.phase)
+    if flags.mutating:
+        return messages.MUTATING_PREFLIGHT_MARKER.format(nodeid=nodeid, phase=gate.phase)
+    return None
+
+
+def reference_problems(
+    plan: Plan | None, waivers: Sequence[Waiver], check_ids: Iterable[str]
+) -> list[str]:
+    """Waivers and rollback triggers that name no check of this run."""
+    known = sorted(set(check_ids))
+    shown = ", ".join(known[:20]) + (" …" if len(known) > 20 else "")
+    problems = [
+        messages.WAIVER_UNKNOWN_CHECK.format(source=w.source, check=w.check, checks=shown)
+        for w in waivers
+        if w.check not in known
+    ]
+    if plan is not None and plan.rollback is not None:
+        problems += [
+            messages.TRIGGER_UNKNOWN_CHECK.format(source=plan.path.name, check=trigger)
+            for trigger in plan.rollback.triggers
+            if trigger not in known
+        ]
+    return problems
+
+
+class MutationBlocked(Exception):
+    """A process matching the mutation deny list was refused during preflight."""
+
+
+def guard(deny: DenyList) -> Callable[[ProcessStart], None]:
+    """The audit guard of a preflight check: refuse every process the deny list names."""
+
+    def refuse(start: ProcessStart) -> None:
+        pattern = deny.match(start.argv)
+        if pattern is not None:
+            raise MutationBlocked(
+                messages.MUTATION_BLOCKED.format(command=" ".join(start.argv), pattern=pattern)
+            )
+
+    return refuse
+
+
+def phase_times(
+    spans: Iterable[tuple[str, datetime, datetime]],
+) -> dict[str, tuple[datetime, datetime]]:
+    """The first start and last end of each phase, from (phase, start, end) of its checks."""
+    times: dict[str, tuple[datetime, datetime]] = {}
+    for phase, start, end in spans:
+        first, last = times.get(phase, (start, end))
+        times[phase] = (min(first, start), max(last, end))
+    return times
+
+
+def mutating_commands(deny: DenyList, argvs: Iterable[Sequence[str]]) -> list[str]:
+    """The commands that ran and match the deny list (allowed after T0, or not guarded)."""
+    return [" ".join(argv) for argv in argvs if deny.match(argv) is not None]
+
+
+def signoff_state(
+    roles: Sequence[str], signatures: Mapping[str, object]
+) -> list[tuple[str, object | None]]:
+    """Each required role with its signature, or None."""
+    return [(role, signatures.get(role)) for role in roles]

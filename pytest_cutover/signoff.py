@@ -1,0 +1,83 @@
+"""Sign-offs: who signed for each role the plan requires, and when."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from pytest_cutover import messages
+from pytest_cutover.clock import parse_instant, utc
+from pytest_cutover.model import Signoff
+from pytest_cutover.yaml_source import YamlSourceError, load
+
+
+@dataclass(frozen=True)
+class Signature:
+    """One role signed by a person at a time (UTC, ISO-8601)."""
+
+    role: str
+    name: str
+    at: str
+    source: str
+
+
+def collect_signatures(
+    signoff: Signoff | None,
+    given: Sequence[tuple[str, str]],
+    file: Path | None,
+    now: str,
+) -> dict[str, Signature]:
+    """Sign-offs from ``--cutover-signoff`` and the sign-off file, checked against the plan.
+
+    A sign-off for a role the plan does not require is a usage error: it is a typo
+    that would otherwise leave the real role unsigned.
+    """
+    signatures = [Signature(role, name, now, "--cutover-signoff") for role, name in given]
+    if file is not None:
+        signatures += _from_file(file)
+    if signatures and signoff is None:
+        raise pytest.UsageError(messages.NO_SIGNOFF_PLAN.format(source=signatures[0].source))
+    roles = signoff.roles if signoff is not None else ()
+    for signature in signatures:
+        if signature.role not in roles:
+            raise pytest.UsageError(
+                messages.UNKNOWN_SIGNOFF_ROLE.format(
+                    source=signature.source, role=signature.role, roles=", ".join(roles)
+                )
+            )
+    return {signature.role: signature for signature in signatures}
+
+
+def _from_file(path: Path) -> list[Signature]:
+    source = str(path)
+    try:
+        data = load(path.read_text(encoding="utf-8")).data
+    except (OSError, UnicodeDecodeError, YamlSourceError) as error:
+        raise pytest.UsageError(f"{source}: cannot read the sign-off file: {error}") from None
+    if not isinstance(data, dict):
+        raise pytest.UsageError(f"{source}: {messages.BAD_SIGNOFF_FILE}")
+    signatures = []
+    for role, entry in data.items():
+        name, at = (entry, None) if isinstance(entry, str) else _entry(entry, source)
+        when = utc(parse_instant(at)) if at is not None else utc_mtime(path)
+        signatures.append(Signature(str(role), name, when, source))
+    return signatures
+
+
+def _entry(entry: object, source: str) -> tuple[str, str | None]:
+    if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+        at = entry.get("at")
+        try:
+            return entry["name"], None if at is None else str(parse_instant(str(at)).isoformat())
+        except ValueError as error:
+            raise pytest.UsageError(f"{source}: {error}") from None
+    raise pytest.UsageError(f"{source}: {messages.BAD_SIGNOFF_FILE}")
+
+
+def utc_mtime(path: Path) -> str:
+    """When a file was last written, UTC: when a sign-off file gives no time, it signed then."""
+    return utc(datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc))
