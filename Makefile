@@ -20,7 +20,7 @@ export PATH := $(CURDIR)/$(TOOLS):$(CURDIR)/.tools/bin:$(PATH)
 
 preflight: $(INSTALLED) $(TOOLS)/bun $(COMPOSE_PLUGIN)
 	cd examples/step22 && PATH="$(CURDIR)/$(BIN):$$PATH" "$(CURDIR)/$(BIN)/pytest" -m preflight \
-		--cutover-evidence "$(CURDIR)/evidence/step22"
+		--cutover-evidence="$(CURDIR)/evidence/step22"
 
 test: $(INSTALLED) $(TOOLS)/bun $(COMPOSE_PLUGIN) $(CHROMIUM)
 	$(BIN)/pytest

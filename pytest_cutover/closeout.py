@@ -42,7 +42,13 @@ def render_closeout(document: Mapping[str, Any]) -> str:
     out_of_scope = [gate["id"] for gate in document["gates"] if gate["status"] == OUT_OF_SCOPE]
     constraints = [
         *document["decision"]["warnings"],
-        *(reason for reason in document["decision"]["reasons"]),
+        *document["decision"]["reasons"],
+        *(
+            f"Waiver of {w['check']}: {w['status']}, approved by {w['approver']}"
+            f"{' (' + w['ticket'] + ')' if w['ticket'] else ''}, expires {w['expires']}: "
+            f"{w['justification']}"
+            for w in document["waivers"]
+        ),
     ]
     if out_of_scope:
         constraints.append(
@@ -56,6 +62,8 @@ def render_closeout(document: Mapping[str, Any]) -> str:
         gates=gates,
         checks=document["checks"],
         commands=document["commands"],
+        signoff=document["signoff"],
+        rollback=document["rollback"],
         constraints=constraints,
         in_scope_phases=[p["name"] for p in document["phases"] if p["in_scope"]],
         out_of_scope=out_of_scope,

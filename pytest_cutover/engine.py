@@ -44,6 +44,7 @@ from pytest_cutover.runbook import (
     reference_problems,
 )
 from pytest_cutover.settings import Settings
+from pytest_cutover.show_plan import runbook_lines
 from pytest_cutover.signoff import Signature
 from pytest_cutover.terminal import decision_lines
 from pytest_cutover.waivers import active_waiver, waiver_records
@@ -238,6 +239,22 @@ class CutoverRun:
     # -- running ------------------------------------------------------------------
 
     @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> bool | None:
+        """``--cutover-show-plan``: print the runbook instead of running anything."""
+        if not self.settings.show_plan:
+            return None
+        if self.plan is None:
+            raise pytest.UsageError(messages.SHOW_PLAN_WITHOUT_PLAN)
+        python_checks: dict[str, list[str]] = {}
+        for state in sorted(self.checks.values(), key=lambda state: state.order):
+            if state.check_id == state.nodeid and state.outcome is not Outcome.DESELECTED:
+                python_checks.setdefault(state.gate.id, []).append(state.check_id)
+        writer = self.config.get_terminal_writer()
+        for line in runbook_lines(self.plan, self.t0, self.waivers, python_checks):
+            writer.line(line)
+        return True
+
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         state = self.checks.get(item.nodeid)
         if state is None:
@@ -342,7 +359,7 @@ class CutoverRun:
     # -- deciding -----------------------------------------------------------------
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        if not self.active or self.config.option.collectonly:
+        if not self.active or self.config.option.collectonly or self.settings.show_plan:
             return
         if exitstatus == pytest.ExitCode.USAGE_ERROR or self.catalog is None:
             return

@@ -49,6 +49,9 @@ BAD_SIGNOFF_FILE = (
     "a sign-off file maps each role to a name, or to {name: ..., at: <time with offset>}"
 )
 NO_SIGNOFF_PLAN = "{source}: sign-offs were given, but the plan has no signoff section"
+SHOW_PLAN_WITHOUT_PLAN = (
+    "--cutover-show-plan: there is no plan to show; give --cutover-plan or add cutover.yaml"
+)
 UNKNOWN_PHASE_OPTION = "--cutover-phase: unknown phase '{phase}'; phases: {phases}"
 WAIVER_UNKNOWN_CHECK = "{source}: waiver for unknown check '{check}'; checks: {checks}"
 TRIGGER_UNKNOWN_CHECK = "{source}: rollback trigger '{check}' is not a check of this run"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
 from collections import Counter
@@ -24,7 +23,7 @@ OUTCOMES = (
     "not run",
 )
 #: Outcomes whose check opens by default: the evidence a reader came for.
-OPEN_OUTCOMES = frozenset({"failed", "errored"})
+OPEN_OUTCOMES = frozenset({"failed", "errored", "waived", "warned"})
 
 
 def status_class(word: str) -> str:
@@ -65,15 +64,15 @@ def exit_text(command: Mapping[str, Any]) -> str:
     '3'
     >>> exit_text({"exit_code": None, "timed_out": False, "source": "audit"})
     'not recorded'
+    >>> exit_text({"exit_code": None, "timed_out": False, "source": "blocked"})
+    'blocked by the mutation guard, never started'
     """
+    if command.get("source") == "blocked":
+        return "blocked by the mutation guard, never started"
     if command.get("timed_out"):
         return "timed out"
     code = command["exit_code"]
     return "not recorded" if code is None else str(code)
-
-
-def _pretty(value: object) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
 
 
 def _environment() -> Environment:
@@ -90,7 +89,6 @@ def _environment() -> Environment:
         seconds=seconds,
         exit=exit_text,
         shell=shlex.join,
-        pretty=_pretty,
     )
     return environment
 
@@ -111,5 +109,7 @@ def render_report(document: Mapping[str, Any]) -> str:
         commands=document["commands"],
         signoff=document.get("signoff"),
         rollback=document.get("rollback"),
+        waivers=document.get("waivers", []),
+        t0=document.get("t0"),
         open_outcomes=OPEN_OUTCOMES,
     )

@@ -5,6 +5,7 @@ Plain functions over plain values; :mod:`pytest_cutover.engine` calls them from 
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -89,7 +90,7 @@ def guard(deny: DenyList) -> Callable[[ProcessStart], None]:
         pattern = deny.match(start.argv)
         if pattern is not None:
             raise MutationBlocked(
-                messages.MUTATION_BLOCKED.format(command=" ".join(start.argv), pattern=pattern)
+                messages.MUTATION_BLOCKED.format(command=shlex.join(start.argv), pattern=pattern)
             )
 
     return refuse

@@ -171,8 +171,10 @@ def test_the_closeout_is_the_seed_closeout_generated(bundle: Path) -> None:
         "## 1) Scope",
         "## 2) Gates and their results",
         "## 3) Executed evidence",
-        "## 4) Open constraints",
-        "## 5) Final decision",
+        "## 4) Sign-off checklist",
+        "## 5) Rollback plan",
+        "## 6) Open constraints",
+        "## 7) Final decision",
     ):
         assert heading in closeout
     assert "| G2 | T-30 | Config valid | FAILED | 1 failed |" in closeout

@@ -212,7 +212,8 @@ def test_a_command_shows_quoted_argv_exit_duration_and_output() -> None:
     assert "<dt>Exit</dt><dd>timed out</dd>" in html
     assert "<dt>Exit</dt><dd>not recorded</dd>" in html
     assert "<pre>FATAL: no</pre>" in html
-    assert "3 commands ran." in html
+    assert "3 commands ran;" in html
+    assert "none of them matches the mutation deny list" in html
 
 
 def test_the_page_loads_no_external_asset_and_forbids_scripts() -> None:
