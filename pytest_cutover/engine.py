@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Generator, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,13 +26,20 @@ from pytest_cutover.catalog import Catalog
 from pytest_cutover.clock import window_problems, windows
 from pytest_cutover.decision import FAILING, CheckOutcome, Decision, Outcome, Verdict, decide
 from pytest_cutover.document import RunbookFacts, build_document
-from pytest_cutover.evidence import command_records, results_of
-from pytest_cutover.failfast import Failure, block_reason
-from pytest_cutover.items import PlanCheckItem, PlanFile, SignoffItem
+from pytest_cutover.evidence import (
+    FAILED_OUTPUT_LIMIT,
+    PASSED_OUTPUT_LIMIT,
+    bound,
+    command_records,
+    results_of,
+)
+from pytest_cutover.failfast import FailFast, Failure, block_reason
+from pytest_cutover.items import PREFETCH_KEY, PlanCheckItem, PlanFile, SignoffItem
 from pytest_cutover.markers import MarkedCheck, MarkerError, apply_marks, read_marks
 from pytest_cutover.model import DEFAULT_PHASES, Gate, Plan, Timeline, Waiver
 from pytest_cutover.mutation import deny_list
 from pytest_cutover.ordering import natural_key, reorder
+from pytest_cutover.pool import Execution, GatePool
 from pytest_cutover.redact import build_redactor
 from pytest_cutover.run_info import run_info, utc_now
 from pytest_cutover.runbook import (
@@ -64,6 +72,7 @@ class CheckState:
     duration: float = 0.0
     message: str = ""
     commands: list[dict[str, Any]] = field(default_factory=list)
+    output: list[tuple[str, str]] = field(default_factory=list)
     flags: CheckFlags = field(default_factory=CheckFlags)
     started: datetime | None = None
     finished: datetime | None = None
@@ -83,6 +92,10 @@ class CheckState:
             "reason": self.reason,
             "warnings": list(self.warnings),
             "commands": self.commands,
+            "output": [
+                {"section": title, "text": bound(text, _limit(self.outcome))}
+                for title, text in self.output
+            ],
         }
 
 
@@ -112,6 +125,8 @@ class CutoverRun:
         self.signatures = dict(signatures or {})
         self.deny = deny_list(plan.deny if plan is not None else ())
         self.t0 = settings.t0 or (plan.t0 if plan is not None else None)
+        self.pool = GatePool(settings.workers)
+        self.prefetched: dict[str, Future[Execution]] = {}
 
     @property
     def active(self) -> bool:
@@ -265,6 +280,27 @@ class CutoverRun:
         if cause is not None:
             state.outcome, state.reason = Outcome.BLOCKED, cause
             pytest.skip(messages.BLOCKED.format(cause=cause))
+        if isinstance(item, PlanCheckItem) and item.nodeid not in self.prefetched:
+            self._start_gate(item, state.gate)
+
+    def _start_gate(self, first: PlanCheckItem, gate: Gate) -> None:
+        """Hand every declared check of ``gate`` from ``first`` on to the pool at once."""
+        if self.settings.workers == 1 or self.settings.fail_fast is FailFast.CHECK:
+            return  # one at a time; fail-fast per check needs each result before the next
+        items = first.session.items
+        position = items.index(first)
+        guard_ = guard(self.deny) if self._preflight(gate) else None
+        for item in items[position:]:
+            state = self.checks.get(item.nodeid)
+            if state is None or state.gate.id != gate.id:
+                continue
+            blocked = state.flags.mutating and not self.settings.allow_mutation
+            if isinstance(item, PlanCheckItem) and not blocked:
+                future = self.pool.submit(item.evaluate, guard_)
+                item.stash[PREFETCH_KEY] = self.prefetched[item.nodeid] = future
+
+    def _preflight(self, gate: Gate) -> bool:
+        return self.catalog is not None and self.catalog.timeline.is_preflight(gate.phase)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(
@@ -274,20 +310,23 @@ class CutoverRun:
         state = self.checks.get(item.nodeid)
         if state is None:
             return (yield)
-        preflight = self.catalog is not None and self.catalog.timeline.is_preflight(
-            state.gate.phase
-        )
-        recorder = Recorder(guard=guard(self.deny) if preflight else None)
+        recorder = Recorder(guard=guard(self.deny) if self._preflight(state.gate) else None)
         state.started = datetime.now(timezone.utc)
         try:
             with recording(recorder):
                 return (yield)
         finally:
             state.finished = datetime.now(timezone.utc)
+            starts = recorder.starts
+            future = self.prefetched.get(item.nodeid)
+            if future is not None and future.done():
+                execution = future.result()
+                state.started, state.finished = execution.started, execution.finished
+                starts = [*execution.starts, *starts]
             results = results_of(item)
             state.warnings = tuple(self.redact(w) for r in results for w in r.warnings)
             state.commands = command_records(
-                results, recorder.starts, self.redact, failing=state.outcome in FAILING
+                results, starts, self.redact, failing=state.outcome in FAILING
             )
             if results and state.outcome is not Outcome.BLOCKED:
                 state.message = self.redact(results[-1].message)
@@ -335,6 +374,8 @@ class CutoverRun:
         if state is None:
             return
         state.duration += report.duration
+        if report.when == "teardown":
+            state.output = [(title, text) for title, text in report.sections if text]
         before = state.outcome
         state.outcome = state.settled or next_outcome(state.outcome, report)
         if report.outcome != "passed" and not state.message:
@@ -359,6 +400,8 @@ class CutoverRun:
     # -- deciding -----------------------------------------------------------------
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        self.pool.shutdown()
+        self._keep_unreported_runs()
         if not self.active or self.config.option.collectonly or self.settings.show_plan:
             return
         if exitstatus == pytest.ExitCode.USAGE_ERROR or self.catalog is None:
@@ -390,6 +433,19 @@ class CutoverRun:
             pytest.ExitCode.NO_TESTS_COLLECTED,
         ):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def _keep_unreported_runs(self) -> None:
+        """Checks the pool ran but pytest never reported (the session stopped): keep their
+        commands as evidence, so every process that ran is on record."""
+        for nodeid, future in self.prefetched.items():
+            state = self.checks[nodeid]
+            if state.outcome is Outcome.NOT_RUN and future.done() and not future.cancelled():
+                execution = future.result()
+                results = [execution.result] if execution.result is not None else []
+                state.commands = command_records(
+                    results, execution.starts, self.redact, failing=True
+                )
+                state.message = messages.RAN_NOT_REPORTED
 
     def _window_problems(self, states: list[CheckState]) -> list[str]:
         """Phases that ran outside their window on the clock (none without a T0)."""
@@ -501,6 +557,10 @@ class CutoverRun:
         for text, colour in lines:
             markup = {colour: True, "bold": True} if colour else {}
             terminalreporter.write_line(self.redact(text), **markup)
+
+
+def _limit(outcome: Outcome) -> int:
+    return FAILED_OUTPUT_LIMIT if outcome in FAILING else PASSED_OUTPUT_LIMIT
 
 
 _NOT_RAN = frozenset({Outcome.DESELECTED, Outcome.NOT_RUN, Outcome.BLOCKED})

@@ -19,8 +19,9 @@ from pytest_cutover.audit import ProcessStart
 #: Every CheckResult a test item produced, in order.
 RESULTS_KEY = pytest.StashKey[list[CheckResult]]()
 
-#: Characters of each output stream kept for a check that passed, and for one that did not.
-PASSED_OUTPUT_LIMIT = 4 * 1024
+#: Characters of each output stream kept for a check that passed (its start and its end),
+#: and for one that did not: a failure keeps its output whole up to this bound.
+PASSED_OUTPUT_LIMIT = 1024
 FAILED_OUTPUT_LIMIT = 64 * 1024
 
 Redact = Callable[[str], str]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,11 @@ from pytest_cutover import messages
 from pytest_cutover.evidence import describe_failure, record
 from pytest_cutover.kinds import run_check
 from pytest_cutover.model import Plan, PlanCheck
+from pytest_cutover.pool import Execution
 from pytest_cutover.signoff import Signature
+
+#: The pool's run of a declared check, when its gate ran concurrently.
+PREFETCH_KEY = pytest.StashKey[Future[Execution]]()
 
 
 class CheckFailed(Exception):
@@ -67,12 +72,24 @@ class PlanCheckItem(pytest.Item):
         self.index = index
         self.add_marker(pytest.mark.gate(id=check.gate))
 
-    def runtest(self) -> None:
+    def evaluate(self) -> CheckResult:
+        """Run the check itself: safe to call from any thread, it touches no pytest state."""
         check = self.check
         try:
-            result = run_check(check.kind, check.params, self.path.parent, check.retry)
+            return run_check(check.kind, check.params, self.path.parent, check.retry)
         except CheckError as error:  # a parameter only the run could judge, a missing CA file
-            result = CheckResult(False, str(error))
+            return CheckResult(False, str(error))
+
+    def runtest(self) -> None:
+        future = self.stash.get(PREFETCH_KEY, None)
+        if future is None:
+            result = self.evaluate()
+        else:
+            execution = future.result()
+            if execution.error is not None:
+                raise execution.error
+            assert execution.result is not None
+            result = execution.result
         record(self, result)
         parent = self.parent
         strict = isinstance(parent, PlanFile) and parent.strict

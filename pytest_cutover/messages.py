@@ -95,6 +95,7 @@ MARKER_PREFLIGHT_AFTER_T0 = (
 BLOCKED = "blocked: {cause}"
 BLOCKED_BY_GATE = "gate {gate} failed"
 BLOCKED_BY_CHECK = "check {check} failed (--cutover-fail-fast=check)"
+RAN_NOT_REPORTED = "ran in its gate's pool, but the session stopped before it was reported"
 BLOCKED_MUTATING = "mutating check; run with --cutover-allow-mutation to allow it"
 MUTATION_BLOCKED = "blocked mutating command: {command} (matches '{pattern}')"
 NO_SIGNATURE = (

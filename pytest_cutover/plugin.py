@@ -18,6 +18,7 @@ from pytest_cutover.html_report import HtmlReportEnrichment
 from pytest_cutover.markers import MARKERS
 from pytest_cutover.model import Waiver
 from pytest_cutover.plan import PlanError, load_plan
+from pytest_cutover.pool import DEFAULT_WORKERS
 from pytest_cutover.redact import build_redactor
 from pytest_cutover.run_info import utc_now
 from pytest_cutover.runbook import MARKERS as RUNBOOK_MARKERS
@@ -127,6 +128,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Let checks marked mutating run (never in a preflight phase)",
     )
     group.addoption(
+        "--cutover-workers",
+        dest="cutover_workers",
+        metavar="N",
+        default=None,
+        help=f"Declared checks of one gate that run at once (default {DEFAULT_WORKERS}; "
+        "1: one at a time)",
+    )
+    group.addoption(
         "--cutover-show-plan",
         dest="cutover_show_plan",
         action="store_true",
@@ -135,6 +144,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "and run nothing",
     )
     parser.addini("cutover_plan", "Cutover plan file, relative to the ini file", default="")
+    parser.addini("cutover_workers", "Declared checks of one gate that run at once", default="")
     parser.addini("cutover_t0", "The cutover moment, with its UTC offset", default="")
     parser.addini("cutover_waivers", "Waivers file, relative to the ini file", default="")
     parser.addini("cutover_signoff_file", "Sign-off file, relative to the ini file", default="")

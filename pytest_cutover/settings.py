@@ -18,6 +18,7 @@ from pytest_cutover import messages
 from pytest_cutover.bundle import check_destination
 from pytest_cutover.clock import parse_instant
 from pytest_cutover.failfast import FailFast
+from pytest_cutover.pool import DEFAULT_WORKERS
 from pytest_cutover.redact import parse_extra_pattern
 
 DEFAULT_PLAN = "cutover.yaml"
@@ -30,6 +31,7 @@ SETTINGS = {
     "t0": ("cutover_t0", "cutover_t0", "PYTEST_CUTOVER_T0"),
     "waivers": ("cutover_waivers", "cutover_waivers", "PYTEST_CUTOVER_WAIVERS"),
     "signoff_file": ("cutover_signoff_file", "cutover_signoff_file", "PYTEST_CUTOVER_SIGNOFF_FILE"),
+    "workers": ("cutover_workers", "cutover_workers", "PYTEST_CUTOVER_WORKERS"),
 }
 #: Switches: option dest, ini key (a bool), environment variable (1/true/yes).
 FLAGS = {
@@ -70,6 +72,7 @@ class Settings:
     allow_mutation: bool = False
     phase: str | None = None
     show_plan: bool = False
+    workers: int = DEFAULT_WORKERS
 
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
@@ -122,7 +125,21 @@ def resolve(config: pytest.Config, environ: Mapping[str, str] = os.environ) -> S
         allow_mutation=bool(config.getoption("cutover_allow_mutation")),
         phase=config.getoption("cutover_phase"),
         show_plan=bool(config.getoption("cutover_show_plan")),
+        workers=_workers(lookup(config, "workers", environ)),
     )
+
+
+def _workers(setting: Setting | None) -> int:
+    if setting is None:
+        return DEFAULT_WORKERS
+    value = setting.value.strip()
+    if not value.isdigit() or int(value) < 1:
+        raise pytest.UsageError(
+            messages.BAD_CHOICE.format(
+                source=setting.source, value=value, allowed="a whole number of 1 or more"
+            )
+        )
+    return int(value)
 
 
 def _flag(config: pytest.Config, name: str, environ: Mapping[str, str]) -> bool:

@@ -60,6 +60,7 @@ def make_check(
     nodeid: str | None = None,
     warnings: Sequence[str] = (),
     commands: Sequence[Mapping[str, Any]] = (),
+    output: Sequence[Mapping[str, str]] = (),
 ) -> dict[str, Any]:
     """One check of the evidence; its phase is its gate's."""
     phase = next(g.phase for g in GATES if g.id == gate)
@@ -74,6 +75,7 @@ def make_check(
         "reason": reason,
         "warnings": list(warnings),
         "commands": [dict(c) for c in commands],
+        "output": [dict(o) for o in output],
     }
 
 
@@ -257,3 +259,9 @@ def test_five_thousand_checks_render_as_five_thousand_check_sections() -> None:
 
     assert html.count("<details ") == 5000
     assert len(re.findall(r'<details class="check s-[a-z-]+" id="check-check-\d+"', html)) == 5000
+
+
+def test_captured_output_of_a_python_check_is_shown_escaped() -> None:
+    output = [{"section": "Captured stdout call", "text": "<b>deploy ok</b>\n"}]
+    html = render_report(make_document([make_check("py.check", output=output)]))
+    assert "<p>Captured stdout call</p><pre>&lt;b&gt;deploy ok&lt;/b&gt;\n</pre>" in html

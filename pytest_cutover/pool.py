@@ -1,0 +1,70 @@
+"""Run the declared checks of one gate at the same time, on a bounded pool of threads.
+
+pytest still reports each check in order, one after the other: when the first
+declared check of a gate is set up, every declared check of that gate is handed
+to the pool, and each item's ``runtest`` waits for its own result. Gates stay in
+order: the pool never sees a check of gate N+1 before gate N has been reported.
+Each task records its own process starts (the audit hook's recorder lives in the
+task's thread), so commands are attributed to the right check and the mutation
+guard applies to each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from cutover_checks.result import CheckResult
+from pytest_cutover.audit import ProcessStart, Recorder, recording
+
+#: Checks of one gate that run at once unless --cutover-workers says otherwise.
+DEFAULT_WORKERS = 16
+
+
+@dataclass(frozen=True)
+class Execution:
+    """What running one check in the pool produced: a result or an error, and its processes."""
+
+    result: CheckResult | None
+    error: BaseException | None
+    started: datetime
+    finished: datetime
+    starts: list[ProcessStart] = field(default_factory=list)
+
+
+def execute(
+    check: Callable[[], CheckResult], guard: Callable[[ProcessStart], None] | None
+) -> Execution:
+    """Run ``check`` with its own recorder, keeping an error instead of raising it."""
+    recorder = Recorder(guard=guard)
+    started = datetime.now(timezone.utc)
+    try:
+        with recording(recorder):
+            result = check()
+    except BaseException as error:  # handed to the item, which raises it in pytest's thread
+        return Execution(None, error, started, datetime.now(timezone.utc), recorder.starts)
+    return Execution(result, None, started, datetime.now(timezone.utc), recorder.starts)
+
+
+class GatePool:
+    """A bounded thread pool, created on first use and shut down with the run."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._executor: ThreadPoolExecutor | None = None
+
+    def submit(
+        self, check: Callable[[], CheckResult], guard: Callable[[ProcessStart], None] | None
+    ) -> Future[Execution]:
+        """Start ``check`` as soon as a worker is free."""
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="cutover-check")
+        return self._executor.submit(execute, check, guard)
+
+    def shutdown(self) -> None:
+        """Cancel what has not started; let what runs finish within its own timeout."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None

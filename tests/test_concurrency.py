@@ -1,0 +1,227 @@
+"""Declared checks of one gate run at once; gates, reports and evidence stay in order."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from pytest_cutover import messages
+
+HEADER = """cutover: Concurrency
+gates:
+  - {id: G1, title: First, phase: T-60}
+  - {id: G2, title: Second, phase: T-60}
+checks:
+"""
+
+
+def plan(pytester: pytest.Pytester, checks: list[str]) -> None:
+    (pytester.path / "cutover.yaml").write_text(HEADER + "".join(f"  - {c}\n" for c in checks))
+
+
+def evidence(pytester: pytest.Pytester) -> dict[str, dict[str, object]]:
+    document = json.loads((pytester.path / "ev" / "evidence.json").read_text())
+    return {check["id"]: check for check in document["checks"]}
+
+
+class _Log(ThreadingHTTPServer):
+    """Answers /slow/... after 0.3 s and /fast/... at once, logging when each request came."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.lock = threading.Lock()
+        self.seen: list[tuple[str, float, float]] = []
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        server = self.server
+        assert isinstance(server, _Log)
+        arrived = time.time()
+        if self.path.startswith("/slow/"):
+            time.sleep(0.3)
+        status = 500 if "fail" in self.path else 200
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        with server.lock:
+            server.seen.append((self.path, arrived, time.time()))
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def request_log() -> Iterator[_Log]:
+    server = _Log()
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def test_reports_come_in_declaration_order_while_checks_overlap(
+    pytester: pytest.Pytester,
+) -> None:
+    plan(
+        pytester,
+        [f'{{id: c{i}, gate: G1, command: [sleep, "{0.6 - i * 0.1:.1f}"]}}' for i in range(6)],
+    )
+    result = pytester.runpytest("-v", "--cutover-evidence=ev")
+    lines = [
+        line.split(" ")[0] for line in result.stdout.lines if line.startswith("cutover.yaml::")
+    ]
+    assert lines == [f"cutover.yaml::c{i}" for i in range(6)]
+    checks = evidence(pytester)
+    durations = [command["duration"] for c in checks.values() for command in c["commands"]]  # type: ignore[attr-defined]
+    assert len(durations) == 6
+    assert result.duration < sum(durations), "the sleeps overlapped"
+
+
+def test_no_check_of_a_later_gate_starts_before_the_earlier_gate_finished(
+    pytester: pytest.Pytester, request_log: _Log
+) -> None:
+    port = request_log.server_address[1]
+    plan(
+        pytester,
+        [f'{{id: a{i}, gate: G1, http: "http://127.0.0.1:{port}/slow/a{i}"}}' for i in range(8)]
+        + [f'{{id: b{i}, gate: G2, http: "http://127.0.0.1:{port}/fast/b{i}"}}' for i in range(8)],
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=16)
+    first = [entry for entry in request_log.seen if "/a" in entry[0]]
+    second = [entry for entry in request_log.seen if "/b" in entry[0]]
+    assert len(first) == len(second) == 8
+    assert max(ended for _, _, ended in first) <= min(arrived for _, arrived, _ in second)
+    assert min(arrived for _, arrived, _ in first) + 0.3 > max(
+        arrived for _, arrived, _ in first
+    ), "the first gate's requests overlapped"
+
+
+def test_when_a_gate_fails_the_later_gate_starts_nothing(
+    pytester: pytest.Pytester, request_log: _Log
+) -> None:
+    port = request_log.server_address[1]
+    plan(
+        pytester,
+        [
+            f'{{id: a0, gate: G1, http: "http://127.0.0.1:{port}/slow/fail"}}',
+            f'{{id: a1, gate: G1, http: "http://127.0.0.1:{port}/slow/a1"}}',
+            f'{{id: b0, gate: G2, http: "http://127.0.0.1:{port}/fast/b0"}}',
+        ],
+    )
+    result = pytester.runpytest()
+    assert result.parseoutcomes() == {"failed": 1, "passed": 1, "blocked": 1}
+    assert sorted(path for path, _, _ in request_log.seen) == ["/slow/a1", "/slow/fail"]
+
+
+def test_each_check_keeps_its_own_commands_and_output(pytester: pytest.Pytester) -> None:
+    plan(
+        pytester,
+        [
+            f'{{id: c{i}, gate: G1, command: [sh, -c, "sleep 0.{i % 3}; echo c{i}"]}}'
+            for i in range(12)
+        ],
+    )
+    pytester.runpytest("--cutover-evidence=ev")
+    for check_id, check in evidence(pytester).items():
+        (command,) = check["commands"]  # type: ignore[misc]
+        assert command["stdout"] == f"{check_id}\n"
+        assert command["argv"][-1].endswith(f"echo {check_id}")
+
+
+def test_timeouts_hold_under_concurrency(pytester: pytest.Pytester) -> None:
+    plan(
+        pytester,
+        [f'{{id: hang{i}, gate: G1, command: [sleep, "30"], timeout: 0.5}}' for i in range(8)],
+    )
+    started = time.monotonic()
+    result = pytester.runpytest()
+    assert time.monotonic() - started < 15
+    result.assert_outcomes(failed=8)
+    assert result.stdout.str().count("TIMEOUT: sleep ran longer than 0.5s") >= 8
+
+
+def test_the_mutation_guard_holds_in_the_pool(pytester: pytest.Pytester) -> None:
+    plan(
+        pytester,
+        [
+            "{id: tidy, gate: G1, command: [docker, compose, -f, x.yml, down]}",
+            '{id: fine, gate: G1, command: ["true"]}',
+        ],
+    )
+    result = pytester.runpytest("--cutover-evidence=ev")
+    result.stdout.fnmatch_lines(
+        ["cutover check tidy failed: blocked mutating command: docker compose -f x.yml down*"]
+    )
+    assert [c["source"] for c in evidence(pytester)["tidy"]["commands"]] == ["blocked"]  # type: ignore[index]
+
+
+def test_one_worker_runs_the_checks_one_after_another(pytester: pytest.Pytester) -> None:
+    plan(pytester, [f'{{id: c{i}, gate: G1, command: [sleep, "0.2"]}}' for i in range(3)])
+    pytester.runpytest("--cutover-workers=1", "--cutover-evidence=ev")
+    document = json.loads((pytester.path / "ev" / "evidence.json").read_text())
+    phase = document["phases"][0]
+    span = datetime.fromisoformat(
+        phase["actual_end"].replace("Z", "+00:00")
+    ) - datetime.fromisoformat(phase["actual_start"].replace("Z", "+00:00"))
+    assert span.total_seconds() >= 0.5
+
+
+@pytest.mark.parametrize("value", ["0", "many", "-3"])
+def test_a_bad_worker_count_is_a_usage_error(pytester: pytest.Pytester, value: str) -> None:
+    plan(pytester, ['{id: c, gate: G1, command: ["true"]}'])
+    result = pytester.runpytest(f"--cutover-workers={value}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert result.stderr.lines[0] == "ERROR: " + messages.BAD_CHOICE.format(
+        source="--cutover-workers", value=value, allowed="a whole number of 1 or more"
+    )
+
+
+def test_checks_the_pool_ran_before_the_session_stopped_keep_their_commands(
+    pytester: pytest.Pytester,
+) -> None:
+    plan(
+        pytester,
+        # The first check fails only after the pool has had time to start the others.
+        ['{id: first, gate: G1, command: [sh, -c, "sleep 0.5; exit 1"]}']
+        + [f'{{id: later{i}, gate: G1, command: [sh, -c, "echo later{i}"]}}' for i in range(3)],
+    )
+    pytester.runpytest("--maxfail=1", "--cutover-evidence=ev")
+    checks = evidence(pytester)
+    for i in range(3):
+        later = checks[f"later{i}"]
+        assert later["outcome"] == "not run"
+        assert later["message"] == messages.RAN_NOT_REPORTED
+        assert [c["stdout"] for c in later["commands"]] == [f"later{i}\n"]  # type: ignore[index]
+
+
+def test_python_tests_run_one_at_a_time_as_pytest_runs_them(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_seq="""
+        import threading, time
+        import pytest
+
+        RUNNING = []
+
+        @pytest.mark.gate("G1")
+        @pytest.mark.parametrize("n", range(3))
+        def test_alone(n):
+            RUNNING.append(n)
+            assert len(RUNNING) == 1, RUNNING
+            assert threading.current_thread() is threading.main_thread()
+            time.sleep(0.05)
+            RUNNING.remove(n)
+        """
+    )
+    pytester.runpytest().assert_outcomes(passed=3)
