@@ -145,14 +145,17 @@ def test_a_no_go_run_shows_a_red_banner_with_its_reasons_and_warnings() -> None:
         assert f"<li>{escape(line)}</li>" in html
 
 
-@pytest.mark.parametrize("verdict", ["CONDITIONAL-GO", "ROLLBACK"])
-def test_a_verdict_other_than_go_is_styled_as_not_go(verdict: str) -> None:
+@pytest.mark.parametrize(
+    ("verdict", "style"),
+    [("CONDITIONAL-GO", "conditional"), ("ROLLBACK", "nogo"), ("NO-GO", "nogo")],
+)
+def test_each_verdict_has_its_own_banner_style(verdict: str, style: str) -> None:
     document = make_document([make_check("tools.present")])
     document["decision"]["verdict"] = verdict
 
     html = render_report(document)
 
-    assert '<header id="decision" class="banner nogo">' in html
+    assert f'<header id="decision" class="banner {style}">' in html
     assert f'<p class="verdict">{verdict}</p>' in html
 
 
