@@ -20,9 +20,6 @@ class Catalog:
     name: str = "cutover"
     plan: Plan | None = None
 
-    def gate(self, gate_id: str) -> Gate:
-        """The gate called ``gate_id``."""
-        return next(gate for gate in self.gates if gate.id == gate_id)
 
     def rank(self, gate_id: str) -> int:
         """Position of the gate in run order."""

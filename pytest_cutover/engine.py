@@ -8,7 +8,6 @@ The rules themselves live in plain modules (``catalog``, ``ordering``,
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Generator, Mapping
 from concurrent.futures import Future
@@ -20,12 +19,12 @@ from typing import Any
 import pytest
 
 from pytest_cutover import catalog, messages
+from pytest_cutover.assemble import evidence_document, ran_spans
 from pytest_cutover.audit import Recorder, recording
 from pytest_cutover.bundle import BundleError, write_bundle
 from pytest_cutover.catalog import Catalog
 from pytest_cutover.clock import window_problems, windows
 from pytest_cutover.decision import FAILING, CheckOutcome, Decision, Outcome, Verdict, decide
-from pytest_cutover.document import RunbookFacts, build_document
 from pytest_cutover.evidence import (
     FAILED_OUTPUT_LIMIT,
     PASSED_OUTPUT_LIMIT,
@@ -41,14 +40,13 @@ from pytest_cutover.mutation import deny_list
 from pytest_cutover.ordering import natural_key, reorder
 from pytest_cutover.pool import Execution, GatePool
 from pytest_cutover.redact import build_redactor
-from pytest_cutover.run_info import run_info, utc_now
+from pytest_cutover.run_info import utc_now
 from pytest_cutover.runbook import (
     CheckFlags,
     MutationBlocked,
     flag_problem,
     flags_of,
     guard,
-    phase_times,
     reference_problems,
 )
 from pytest_cutover.settings import Settings
@@ -451,99 +449,21 @@ class CutoverRun:
         """Phases that ran outside their window on the clock (none without a T0)."""
         if self.t0 is None or self.catalog is None:
             return []
-        spans = [
-            (s.gate.phase, s.started, s.finished)
-            for s in states
-            if s.started is not None and s.finished is not None and s.outcome not in _NOT_RAN
-        ]
-        return window_problems(windows(self.catalog.timeline, self.t0), phase_times(spans))
+        return window_problems(windows(self.catalog.timeline, self.t0), ran_spans(states))
 
     def _write_bundle(
         self, directory: Path, exitstatus: int, catalog: Catalog, decision: Decision
     ) -> bool:
         """Write the evidence bundle; say where in the summary, or why it could not be."""
-        checks = sorted(self.checks.values(), key=lambda state: state.order)
-        plan = self.plan
-        document = build_document(
-            plan={
-                "name": catalog.name,
-                "path": self.settings.plan_shown_as if plan is not None else None,
-                "sha256": file_sha256(plan.path) if plan is not None else None,
-            },
-            run=run_info(
-                started=self.started,
-                cwd=self.config.invocation_params.dir,
-                argv=self.config.invocation_params.args,
-                target=plan.path.parent if plan is not None else self.config.rootpath,
-                exit_status=exitstatus,
-                redact=self.redact,
-            ),
-            timeline=catalog.timeline,
-            gates=catalog.gates,
-            decision=decision,
-            checks=[state.record() for state in checks],
-            interrupted=exitstatus == pytest.ExitCode.INTERRUPTED,
-            internal_error=exitstatus == pytest.ExitCode.INTERNAL_ERROR,
-            runbook=self._runbook_facts(checks),
-        )
+        document = evidence_document(self, catalog, decision, exitstatus)
         try:
             write_bundle(directory, document)
         except (OSError, BundleError) as error:
-            self.bundle_note = (
-                messages.BUNDLE_NOT_WRITTEN.format(path=directory, error=error),
-                "red",
-            )
+            note = messages.BUNDLE_NOT_WRITTEN.format(path=directory, error=error)
+            self.bundle_note = (note, "red")
             return False
         self.bundle_note = (messages.BUNDLE_WRITTEN.format(path=directory), "")
         return True
-
-    def _runbook_facts(self, states: list[CheckState]) -> RunbookFacts:
-        """The runbook's part of the evidence: clock, sign-offs, waivers, rollback, settings."""
-        plan = self.plan
-        settings = self.settings
-        spans = [
-            (s.gate.phase, s.started, s.finished)
-            for s in states
-            if s.started is not None and s.finished is not None and s.outcome not in _NOT_RAN
-        ]
-        signoff = None
-        if plan is not None and plan.signoff is not None:
-            roles = [
-                {"role": role, "name": None, "at": None, "source": None}
-                if (signature := self.signatures.get(role)) is None
-                else {
-                    "role": role,
-                    "name": signature.name,
-                    "at": signature.at,
-                    "source": signature.source,
-                }
-                for role in plan.signoff.roles
-            ]
-            signoff = {"gate": plan.signoff.gate, "roles": roles}
-        triggers = [s.check_id for s in states if s.flags.trigger]
-        rollback = None
-        if (plan is not None and plan.rollback is not None) or triggers:
-            fired = [s.check_id for s in states if s.flags.trigger and s.outcome in FAILING]
-            rollback = {
-                "command": self.redact(plan.rollback.command) if plan and plan.rollback else "",
-                "runbook": plan.rollback.runbook if plan and plan.rollback else "",
-                "triggers": triggers,
-                "fired": fired,
-            }
-        return RunbookFacts(
-            t0=self.t0,
-            times=phase_times(spans),
-            signoff=signoff,
-            waivers=waiver_records(self.waivers, self.applied, datetime.now(timezone.utc)),
-            rollback=rollback,
-            deny=plan.deny if plan is not None else (),
-            settings={
-                "fail_fast": settings.fail_fast.value,
-                "strict": settings.strict,
-                "enforce_window": settings.enforce_window,
-                "allow_mutation": settings.allow_mutation,
-            },
-        )
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if self.decision is None:
@@ -561,9 +481,6 @@ class CutoverRun:
 
 def _limit(outcome: Outcome) -> int:
     return FAILED_OUTPUT_LIMIT if outcome in FAILING else PASSED_OUTPUT_LIMIT
-
-
-_NOT_RAN = frozenset({Outcome.DESELECTED, Outcome.NOT_RUN, Outcome.BLOCKED})
 
 
 def next_outcome(current: Outcome, report: pytest.TestReport) -> Outcome:
@@ -615,8 +532,3 @@ def redact_report(report: pytest.TestReport, redact: Callable[[str], str]) -> No
         if cleaned != text:
             report.longrepr = cleaned
     report.sections = [(title, redact(content)) for title, content in report.sections]
-
-
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -127,7 +127,3 @@ class Plan:
     waivers: tuple[Waiver, ...] = ()
     rollback: Rollback | None = None
     deny: tuple[str, ...] = ()
-
-    def gate(self, gate_id: str) -> Gate | None:
-        """The gate called ``gate_id``, if the plan has one."""
-        return next((gate for gate in self.gates if gate.id == gate_id), None)

@@ -6,7 +6,7 @@ Plain functions over plain values; :mod:`pytest_cutover.engine` calls them from 
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -110,10 +110,3 @@ def phase_times(
 def mutating_commands(deny: DenyList, argvs: Iterable[Sequence[str]]) -> list[str]:
     """The commands that ran and match the deny list (allowed after T0, or not guarded)."""
     return [" ".join(argv) for argv in argvs if deny.match(argv) is not None]
-
-
-def signoff_state(
-    roles: Sequence[str], signatures: Mapping[str, object]
-) -> list[tuple[str, object | None]]:
-    """Each required role with its signature, or None."""
-    return [(role, signatures.get(role)) for role in roles]
