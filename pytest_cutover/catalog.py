@@ -20,7 +20,6 @@ class Catalog:
     name: str = "cutover"
     plan: Plan | None = None
 
-
     def rank(self, gate_id: str) -> int:
         """Position of the gate in run order."""
         return next(i for i, gate in enumerate(self.gates) if gate.id == gate_id)
