@@ -14,18 +14,13 @@ import json
 import re
 import shutil
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
-from pytest_cutover.closeout import render_closeout
 from pytest_cutover.document import disagreements
-from pytest_cutover.junit import render_junit
-from pytest_cutover.report_html import render_report
 
 MANIFEST = "MANIFEST.sha256"
 CONTENTS = ("closeout.md", "evidence.json", "junit.xml", "report.html")
@@ -57,23 +52,34 @@ def write_bundle(directory: Path, document: Mapping[str, Any]) -> None:
     problem = check_destination(directory)
     if problem is not None:
         raise BundleError(problem)
-    contents = {
-        "evidence.json": json.dumps(document, indent=2, ensure_ascii=False) + "\n",
-        "report.html": render_report(document),
-        "closeout.md": render_closeout(document),
-        "junit.xml": render_junit(document),
+    # Rendering pulls in Jinja2; imported here so that pytest starts without it.
+    from pytest_cutover.closeout import stream_closeout  # noqa: PLC0415
+    from pytest_cutover.junit import stream_junit  # noqa: PLC0415
+    from pytest_cutover.report_html import stream_report  # noqa: PLC0415
+
+    writers: dict[str, Callable[[Mapping[str, Any]], Iterable[str]]] = {
+        "evidence.json": _stream_json,
+        "report.html": stream_report,
+        "closeout.md": stream_closeout,
+        "junit.xml": stream_junit,
     }
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = directory.parent / f".{directory.name}.{uuid.uuid4().hex}.tmp"
     staging.mkdir()
     try:
-        for name, text in contents.items():
-            (staging / name).write_text(text, encoding="utf-8")
-        manifest = "".join(f"{_digest(staging / name)}  {name}\n" for name in sorted(contents))
+        for name, write in writers.items():
+            with (staging / name).open("w", encoding="utf-8") as file:
+                file.writelines(write(document))
+        manifest = "".join(f"{_digest(staging / name)}  {name}\n" for name in sorted(writers))
         (staging / MANIFEST).write_text(manifest, encoding="utf-8")
         _replace(staging, directory)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _stream_json(document: Mapping[str, Any]) -> Iterable[str]:
+    yield from json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(document)
+    yield "\n"
 
 
 def _replace(staging: Path, directory: Path) -> None:
@@ -116,6 +122,8 @@ def verify_bundle(directory: Path) -> list[str]:
 
 
 def _evidence_problems(path: Path) -> list[str]:
+    from jsonschema import Draft202012Validator  # noqa: PLC0415 - only verify needs it
+
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -140,4 +148,8 @@ def evidence_schema() -> dict[str, Any]:
 
 
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

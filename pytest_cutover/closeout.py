@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -37,7 +37,12 @@ def _environment() -> Environment:
 
 
 def render_closeout(document: Mapping[str, Any]) -> str:
-    """The closeout of the run in ``document``."""
+    """The closeout of the run in ``document``, as one string."""
+    return "".join(stream_closeout(document))
+
+
+def stream_closeout(document: Mapping[str, Any]) -> Iterator[str]:
+    """The closeout of the run in ``document``, piece by piece."""
     gates = [{**gate, "counts": _counts(document, gate["id"])} for gate in document["gates"]]
     out_of_scope = [gate["id"] for gate in document["gates"] if gate["status"] == OUT_OF_SCOPE]
     constraints = [
@@ -55,7 +60,7 @@ def render_closeout(document: Mapping[str, Any]) -> str:
             f"Gates {', '.join(out_of_scope)} were not part of this run; their phases remain open."
         )
     template = _environment().get_template("closeout.md.j2")
-    return template.render(
+    return template.generate(
         plan=document["plan"],
         run=document["run"],
         decision=document["decision"],

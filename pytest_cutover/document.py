@@ -77,7 +77,7 @@ def build_document(
             }
             for gate in gates
         ],
-        "checks": [dict(check) for check in checks],
+        "checks": list(checks),
         "commands": {
             "count": len(ran),
             "blocked": sum(c["source"] == "blocked" for k in checks for c in k["commands"]),

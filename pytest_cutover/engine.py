@@ -56,7 +56,7 @@ from pytest_cutover.terminal import decision_lines
 from pytest_cutover.waivers import active_waiver, waiver_records
 
 
-@dataclass
+@dataclass(slots=True)
 class CheckState:
     """One collected cutover check and what has happened to it so far."""
 
@@ -214,20 +214,20 @@ class CutoverRun:
     def _register(self, item: pytest.Item, marks: MarkedCheck) -> None:
         assert self.catalog is not None
         gate = catalog.resolve(self.catalog, item.nodeid, marks)
-        apply_marks(item, gate, self.catalog.timeline)
+        apply_marks(item, gate, self.catalog.timeline, marks)
         declared: tuple[Any, ...]
         if isinstance(item, PlanCheckItem):
             check_id, declared = item.check.id, (0, item.index)
         elif isinstance(item, SignoffItem):
             check_id, declared = item.name, (0, item.index)
         else:
-            path, line, _ = item.reportinfo()
-            where = natural_key(str(path))
+            path, line, _ = item.location  # cached: pytest's reports need it anyway
+            where = natural_key(path)
             check_id, declared = item.nodeid, (1, where, line or 0, natural_key(item.nodeid))
         order = (self.catalog.rank(gate.id), declared)
         plan_check = item.check if isinstance(item, PlanCheckItem) else None
         triggers = self.plan.rollback.triggers if self.plan and self.plan.rollback else ()
-        flags = flags_of(item, plan_check, triggers)
+        flags = flags_of(check_id, marks, plan_check, triggers)
         problem = flag_problem(item.nodeid, flags, gate, self.catalog.timeline)
         if problem is not None:
             raise MarkerError(problem)

@@ -7,6 +7,7 @@ pytest's own ``-m``, and adds ``preflight`` to every check before T0.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -34,34 +35,65 @@ class MarkedCheck:
     gate: str
     phase: str | None
     preflight: bool
+    advisory: bool = False
+    trigger: bool = False
+    mutating: bool = False
+
+
+_READ = frozenset(
+    {"gate", "phase", "preflight", "cutover_advisory", "rollback_trigger", "mutating"}
+)
 
 
 def read_marks(item: pytest.Item) -> MarkedCheck | None:
-    """The cutover markers of ``item``, or None when it is not a cutover check."""
-    gate = _single_string(item, "gate", "id", "gate id", "G1")
-    phase = _single_string(item, "phase", "name", "phase name", "T-10")
+    """The cutover markers of ``item``, or None when it is not a cutover check.
+
+    One walk over the item's markers, closest first: thousands of checks are
+    read at collection, so every walk counts.
+    """
+    closest: dict[str, pytest.Mark] = {}
+    for mark in item.iter_markers():
+        if mark.name in _READ:
+            closest.setdefault(mark.name, mark)
+    gate = _single_string(item.nodeid, "gate", closest.get("gate"))
+    phase = _single_string(item.nodeid, "phase", closest.get("phase"))
     if gate is None:
         if phase is not None:
             raise MarkerError(messages.PHASE_WITHOUT_GATE.format(nodeid=item.nodeid))
         return None
-    preflight = item.get_closest_marker("preflight") is not None
-    return MarkedCheck(gate, phase, preflight)
+    return MarkedCheck(
+        gate,
+        phase,
+        "preflight" in closest,
+        "cutover_advisory" in closest,
+        "rollback_trigger" in closest,
+        "mutating" in closest,
+    )
 
 
-def apply_marks(item: pytest.Item, gate: Gate, timeline: Timeline) -> None:
+def apply_marks(item: pytest.Item, gate: Gate, timeline: Timeline, marks: MarkedCheck) -> None:
     """Give ``item`` the normalised ``gate``, ``phase`` and ``preflight`` markers."""
-    item.add_marker(pytest.mark.phase(name=gate.phase), append=False)
-    item.add_marker(pytest.mark.gate(id=gate.id), append=False)
-    if timeline.is_preflight(gate.phase) and item.get_closest_marker("preflight") is None:
-        item.add_marker(pytest.mark.preflight)
+    item.add_marker(_keyword_mark("phase", "name", gate.phase), append=False)
+    item.add_marker(_keyword_mark("gate", "id", gate.id), append=False)
+    if timeline.is_preflight(gate.phase) and not marks.preflight:
+        item.add_marker(_keyword_mark("preflight", "", ""))
 
 
-def _single_string(
-    item: pytest.Item, marker: str, keyword: str, kind: str, example: str
-) -> str | None:
-    mark = item.get_closest_marker(marker)
+@functools.cache
+def _keyword_mark(marker: str, keyword: str, value: str) -> pytest.MarkDecorator:
+    """One shared decorator per marker and value (they are immutable)."""
+    decorator: pytest.MarkDecorator = getattr(pytest.mark, marker)
+    return decorator(**{keyword: value}) if keyword else decorator
+
+
+#: For each marker with one value: its keyword, what the value is, an example.
+_VALUE = {"gate": ("id", "gate id", "G1"), "phase": ("name", "phase name", "T-10")}
+
+
+def _single_string(nodeid: str, marker: str, mark: pytest.Mark | None) -> str | None:
     if mark is None:
         return None
+    keyword, kind, example = _VALUE[marker]
     values = [*mark.args, *mark.kwargs.values()]
     if (
         set(mark.kwargs) <= {keyword}
@@ -72,6 +104,6 @@ def _single_string(
         return values[0]
     raise MarkerError(
         messages.MARKER_ARGS.format(
-            nodeid=item.nodeid, marker=marker, kind=kind, example=example, keyword=keyword
+            nodeid=nodeid, marker=marker, kind=kind, example=example, keyword=keyword
         )
     )

@@ -12,8 +12,6 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from cutover_checks.errors import InvalidArgument
 from pytest_cutover import messages
 from pytest_cutover.clock import parse_instant
@@ -72,6 +70,8 @@ def _schema_problems(document: YamlDocument) -> Iterator[tuple[int, str]]:
         got = type_name(document.data)
         yield 1, messages.PLAN_NOT_A_MAPPING.format(got=got)
         return
+    from jsonschema import Draft202012Validator  # noqa: PLC0415 - only a plan needs it
+
     validator = Draft202012Validator(plan_schema())
     for error in validator.iter_errors(document.data):
         yield from explain(error, document)

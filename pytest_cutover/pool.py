@@ -20,7 +20,7 @@ from cutover_checks.result import CheckResult
 from pytest_cutover.audit import ProcessStart, Recorder, recording
 
 #: Checks of one gate that run at once unless --cutover-workers says otherwise.
-DEFAULT_WORKERS = 16
+DEFAULT_WORKERS = 64
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -94,12 +94,17 @@ def _environment() -> Environment:
 
 
 def render_report(document: Mapping[str, Any]) -> str:
-    """The HTML report of the run in ``document``; every value in it is escaped."""
+    """The HTML report of the run in ``document``, as one string."""
+    return "".join(stream_report(document))
+
+
+def stream_report(document: Mapping[str, Any]) -> Iterator[str]:
+    """The HTML report of the run in ``document``, piece by piece; every value is escaped."""
     checks_by_gate: dict[str, list[Mapping[str, Any]]] = {}
     for check in document["checks"]:
         checks_by_gate.setdefault(check["gate"], []).append(check)
     template = _environment().get_template("report.html.j2")
-    return template.render(
+    return template.generate(
         plan=document["plan"],
         run=document["run"],
         decision=document["decision"],

@@ -10,10 +10,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import pytest
-
 from pytest_cutover import messages
 from pytest_cutover.audit import ProcessStart
+from pytest_cutover.markers import MarkedCheck
 from pytest_cutover.model import Gate, Plan, PlanCheck, Timeline, Waiver
 from pytest_cutover.mutation import DenyList
 
@@ -36,16 +35,13 @@ class CheckFlags:
     mutating: bool = False
 
 
-def flags_of(item: pytest.Item, declared: PlanCheck | None, triggers: Iterable[str]) -> CheckFlags:
+def flags_of(
+    check_id: str, marks: MarkedCheck, declared: PlanCheck | None, triggers: Iterable[str]
+) -> CheckFlags:
     """A check's flags: from its plan entry, or from the markers of a Python test."""
-    check_id = declared.id if declared is not None else item.nodeid
     if declared is not None:
         return CheckFlags(declared.severity == "warn", check_id in triggers, declared.mutating)
-    return CheckFlags(
-        advisory=item.get_closest_marker("cutover_advisory") is not None,
-        trigger=check_id in triggers or item.get_closest_marker("rollback_trigger") is not None,
-        mutating=item.get_closest_marker("mutating") is not None,
-    )
+    return CheckFlags(marks.advisory, check_id in triggers or marks.trigger, marks.mutating)
 
 
 def flag_problem(nodeid: str, flags: CheckFlags, gate: Gate, timeline: Timeline) -> str | None:

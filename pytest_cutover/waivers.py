@@ -7,8 +7,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from pytest_cutover import messages
 from pytest_cutover.clock import parse_instant
 from pytest_cutover.model import Waiver
@@ -32,6 +30,8 @@ def load_waivers(path: Path, shown_as: str) -> tuple[Waiver, ...]:
         raise PlanError(
             messages.PLAN_ERROR.format(file=shown_as, line=line, problem=problem)
         ) from None
+    from jsonschema import Draft202012Validator  # noqa: PLC0415 - only a waivers file needs it
+
     schema = {"$defs": plan_schema()["$defs"], "type": "array", "items": {"$ref": "#/$defs/waiver"}}
     problems = [
         problem
