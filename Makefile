@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 INSTALLED := $(VENV)/.installed
 SOURCES := pyproject.toml $(wildcard pytest_cutover/*.py pytest_cutover/schema/*.json cutover_checks/*.py)
 
-.PHONY: preflight test lint ci clean
+.PHONY: preflight test lint ci clean bench bench-quick
 
 # Real tools for the checks: bun from npm, Compose v2 as a docker CLI plugin (and on
 # PATH as a standalone docker-compose), both kept inside this checkout.
@@ -31,6 +31,15 @@ lint: $(INSTALLED)
 	$(BIN)/mypy
 
 ci: lint test preflight
+
+# Benchmarks (measurements, not tests): figures, ratios and targets; see bench/README.md.
+bench: $(INSTALLED) $(CHROMIUM)
+	$(BIN)/uv pip install --python $(BIN)/python --quiet ".[bench]"
+	$(BIN)/python bench/run.py
+
+bench-quick: $(INSTALLED) $(CHROMIUM)
+	$(BIN)/uv pip install --python $(BIN)/python --quiet ".[bench]"
+	$(BIN)/python bench/run.py --quick
 
 # The package is installed, not linked, so the suite tests what users get.
 $(INSTALLED): $(BIN)/uv $(SOURCES)

@@ -56,7 +56,7 @@ class Verdict(str, enum.Enum):
     ROLLBACK = "ROLLBACK"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CheckOutcome:
     """One check's outcome, with the words that explain it (a block reason, say)."""
 

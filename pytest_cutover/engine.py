@@ -8,8 +8,9 @@ The rules themselves live in plain modules (``catalog``, ``ordering``,
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Generator, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -69,8 +70,8 @@ class CheckState:
     warnings: tuple[str, ...] = ()
     duration: float = 0.0
     message: str = ""
-    commands: list[dict[str, Any]] = field(default_factory=list)
-    output: list[tuple[str, str]] = field(default_factory=list)
+    commands: Sequence[dict[str, Any]] = ()
+    output: Sequence[tuple[str, str]] = ()
     flags: CheckFlags = field(default_factory=CheckFlags)
     started: datetime | None = None
     finished: datetime | None = None
@@ -222,7 +223,7 @@ class CutoverRun:
             check_id, declared = item.name, (0, item.index)
         else:
             path, line, _ = item.location  # cached: pytest's reports need it anyway
-            where = natural_key(path)
+            where = _path_key(path)
             check_id, declared = item.nodeid, (1, where, line or 0, natural_key(item.nodeid))
         order = (self.catalog.rank(gate.id), declared)
         plan_check = item.check if isinstance(item, PlanCheckItem) else None
@@ -243,6 +244,9 @@ class CutoverRun:
     def pytest_collection_modifyitems_order(self, items: list[pytest.Item]) -> None:
         """After every shuffler: cutover checks in run order, other tests untouched."""
         if self.checks:
+            ranked = sorted(self.checks.values(), key=lambda state: state.order)
+            for rank, state in enumerate(ranked):
+                state.order = (rank,)  # the sort keys are not needed again
             items[:] = reorder(items, self._order_of)
 
     def _order_of(self, item: pytest.Item) -> tuple[Any, ...] | None:
@@ -477,6 +481,12 @@ class CutoverRun:
         for text, colour in lines:
             markup = {colour: True, "bold": True} if colour else {}
             terminalreporter.write_line(self.redact(text), **markup)
+
+
+@functools.lru_cache(maxsize=4096)
+def _path_key(path: str) -> tuple[Any, ...]:
+    """One sort key per test file, shared by all its checks."""
+    return natural_key(path)
 
 
 def _limit(outcome: Outcome) -> int:
