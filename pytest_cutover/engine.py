@@ -233,7 +233,7 @@ class CutoverRun:
         if problem is not None:
             raise MarkerError(problem)
         self.checks[item.nodeid] = CheckState(check_id, item.nodeid, gate, order, flags=flags)
-        item.user_properties.extend([("cutover_gate", gate.id), ("cutover_phase", gate.phase)])
+        item.user_properties.extend(_properties(gate))
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
         for item in items:
@@ -326,10 +326,11 @@ class CutoverRun:
                 state.started, state.finished = execution.started, execution.finished
                 starts = [*execution.starts, *starts]
             results = results_of(item)
-            state.warnings = tuple(self.redact(w) for r in results for w in r.warnings)
-            state.commands = command_records(
-                results, starts, self.redact, failing=state.outcome in FAILING
-            )
+            if results or starts:
+                state.warnings = tuple(self.redact(w) for r in results for w in r.warnings)
+                state.commands = command_records(
+                    results, starts, self.redact, failing=state.outcome in FAILING
+                )
             if results and state.outcome is not Outcome.BLOCKED:
                 state.message = self.redact(results[-1].message)
 
@@ -376,8 +377,8 @@ class CutoverRun:
         if state is None:
             return
         state.duration += report.duration
-        if report.when == "teardown":
-            state.output = [(title, text) for title, text in report.sections if text]
+        if report.when == "teardown" and report.sections:
+            state.output = tuple((title, text) for title, text in report.sections if text)
         before = state.outcome
         state.outcome = state.settled or next_outcome(state.outcome, report)
         if report.outcome != "passed" and not state.message:
@@ -483,6 +484,12 @@ class CutoverRun:
             terminalreporter.write_line(self.redact(text), **markup)
 
 
+@functools.lru_cache(maxsize=1024)
+def _properties(gate: Gate) -> tuple[tuple[str, str], ...]:
+    """The gate and phase properties (JUnit, pytest-html), shared by the gate's checks."""
+    return (("cutover_gate", gate.id), ("cutover_phase", gate.phase))
+
+
 @functools.lru_cache(maxsize=4096)
 def _path_key(path: str) -> tuple[Any, ...]:
     """One sort key per test file, shared by all its checks."""
@@ -541,4 +548,5 @@ def redact_report(report: pytest.TestReport, redact: Callable[[str], str]) -> No
         cleaned = redact(text)
         if cleaned != text:
             report.longrepr = cleaned
-    report.sections = [(title, redact(content)) for title, content in report.sections]
+    if report.sections:
+        report.sections = [(title, redact(content)) for title, content in report.sections]

@@ -5,6 +5,7 @@ Plain functions over plain values; :mod:`pytest_cutover.engine` calls them from 
 
 from __future__ import annotations
 
+import functools
 import shlex
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -40,8 +41,14 @@ def flags_of(
 ) -> CheckFlags:
     """A check's flags: from its plan entry, or from the markers of a Python test."""
     if declared is not None:
-        return CheckFlags(declared.severity == "warn", check_id in triggers, declared.mutating)
-    return CheckFlags(marks.advisory, check_id in triggers or marks.trigger, marks.mutating)
+        return _flags(declared.severity == "warn", check_id in triggers, declared.mutating)
+    return _flags(marks.advisory, check_id in triggers or marks.trigger, marks.mutating)
+
+
+@functools.cache
+def _flags(advisory: bool, trigger: bool, mutating: bool) -> CheckFlags:
+    """One shared instance per combination: thousands of checks share eight."""
+    return CheckFlags(advisory, trigger, mutating)
 
 
 def flag_problem(nodeid: str, flags: CheckFlags, gate: Gate, timeline: Timeline) -> str | None:
