@@ -21,20 +21,48 @@ check that waits has a timeout. One module per concern:
 
 from __future__ import annotations
 
-from cutover_checks import (
-    commands,
-    compose,
-    files,
-    git,
-    package_json,
-    probes,
-    retry,
-    shell,
-    system,
-    tools,
-)
+import importlib
+from typing import TYPE_CHECKING
+
 from cutover_checks.errors import CheckError, InvalidArgument
 from cutover_checks.result import CheckResult, CommandRun
+
+if TYPE_CHECKING:
+    from cutover_checks import (
+        commands,
+        compose,
+        files,
+        git,
+        package_json,
+        probes,
+        retry,
+        shell,
+        system,
+        tools,
+    )
+
+_MODULES = frozenset(
+    {
+        "commands",
+        "compose",
+        "files",
+        "git",
+        "package_json",
+        "probes",
+        "retry",
+        "shell",
+        "system",
+        "tools",
+    }
+)
+
+
+def __getattr__(name: str) -> object:
+    """Import a check module when it is first used: probes, for one, loads ssl."""
+    if name in _MODULES:
+        return importlib.import_module(f"cutover_checks.{name}")
+    raise AttributeError(f"module 'cutover_checks' has no attribute {name!r}")
+
 
 __all__ = [
     "CheckError",

@@ -37,10 +37,10 @@ from pytest_cutover.failfast import FailFast, Failure, block_reason
 from pytest_cutover.items import PREFETCH_KEY, PlanCheckItem, PlanFile, SignoffItem
 from pytest_cutover.markers import MarkedCheck, MarkerError, apply_marks, read_marks
 from pytest_cutover.model import DEFAULT_PHASES, Gate, Plan, Timeline, Waiver
-from pytest_cutover.mutation import deny_list
+from pytest_cutover.mutation import DenyList, deny_list
 from pytest_cutover.ordering import natural_key, reorder
 from pytest_cutover.pool import Execution, GatePool
-from pytest_cutover.redact import build_redactor
+from pytest_cutover.redact import Redactor, build_redactor
 from pytest_cutover.run_info import utc_now
 from pytest_cutover.runbook import (
     CheckFlags,
@@ -116,16 +116,24 @@ class CutoverRun:
         self.checks: dict[str, CheckState] = {}
         self.failures: list[Failure] = []
         self.decision: Decision | None = None
-        self.redact = build_redactor(os.environ, settings.redact)
         self.started = utc_now()
         self.bundle_note: tuple[str, str] | None = None
         self.waivers = waivers
         self.applied: set[int] = set()
         self.signatures = dict(signatures or {})
-        self.deny = deny_list(plan.deny if plan is not None else ())
         self.t0 = settings.t0 or (plan.t0 if plan is not None else None)
         self.pool = GatePool(settings.workers)
         self.prefetched: dict[str, Future[Execution]] = {}
+
+    @functools.cached_property
+    def redact(self) -> Redactor:
+        """The run's redactor, built when first needed (it compiles many patterns)."""
+        return build_redactor(os.environ, self.settings.redact)
+
+    @functools.cached_property
+    def deny(self) -> DenyList:
+        """The mutation deny list in force: the built-in one and the plan's."""
+        return deny_list(self.plan.deny if self.plan is not None else ())
 
     @property
     def active(self) -> bool:

@@ -13,7 +13,6 @@ import pytest
 from cutover_checks import CheckError, CheckResult
 from pytest_cutover import messages
 from pytest_cutover.evidence import describe_failure, record
-from pytest_cutover.kinds import run_check
 from pytest_cutover.model import Plan, PlanCheck
 from pytest_cutover.pool import Execution
 from pytest_cutover.signoff import Signature
@@ -74,6 +73,8 @@ class PlanCheckItem(pytest.Item):
 
     def evaluate(self) -> CheckResult:
         """Run the check itself: safe to call from any thread, it touches no pytest state."""
+        from pytest_cutover.kinds import run_check  # noqa: PLC0415 - loads the check modules
+
         check = self.check
         try:
             return run_check(check.kind, check.params, self.path.parent, check.retry)

@@ -15,7 +15,6 @@ from typing import Any
 from cutover_checks.errors import InvalidArgument
 from pytest_cutover import messages
 from pytest_cutover.clock import parse_instant
-from pytest_cutover.kinds import VALIDATORS
 from pytest_cutover.model import (
     DEFAULT_PHASES,
     Gate,
@@ -78,6 +77,8 @@ def _schema_problems(document: YamlDocument) -> Iterator[tuple[int, str]]:
 
 
 def _semantic_problems(document: YamlDocument) -> Iterator[tuple[int, str]]:
+    from pytest_cutover.kinds import VALIDATORS  # noqa: PLC0415 - loads the check modules
+
     data = document.data
     phases = data.get("phases", list(DEFAULT_PHASES))
     for index, phase in enumerate(phases):

@@ -6,7 +6,6 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -169,13 +168,9 @@ def test_the_mutation_guard_holds_in_the_pool(pytester: pytest.Pytester) -> None
 
 def test_one_worker_runs_the_checks_one_after_another(pytester: pytest.Pytester) -> None:
     plan(pytester, [f'{{id: c{i}, gate: G1, command: [sleep, "0.2"]}}' for i in range(3)])
-    pytester.runpytest("--cutover-workers=1", "--cutover-evidence=ev")
-    document = json.loads((pytester.path / "ev" / "evidence.json").read_text())
-    phase = document["phases"][0]
-    span = datetime.fromisoformat(
-        phase["actual_end"].replace("Z", "+00:00")
-    ) - datetime.fromisoformat(phase["actual_start"].replace("Z", "+00:00"))
-    assert span.total_seconds() >= 0.5
+    result = pytester.runpytest("--cutover-workers=1")
+    result.assert_outcomes(passed=3)
+    assert result.duration >= 0.6, "three sleeps of 0.2 s, one after another"
 
 
 @pytest.mark.parametrize("value", ["0", "many", "-3"])
