@@ -20,6 +20,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from pytest_cutover import messages
 from pytest_cutover.document import disagreements
 
 MANIFEST = "MANIFEST.sha256"
@@ -136,7 +137,11 @@ def _evidence_problems(path: Path) -> list[str]:
             f"evidence.json does not match its schema at /{'/'.join(map(str, e.path))}: {e.message}"
             for e in errors[:10]
         ]
-    return [f"evidence.json: {problem}" for problem in disagreements(document)]
+    try:
+        problems = disagreements(document)
+    except ValueError as error:  # a field the schema allows but the rules cannot read
+        return [f"evidence.json: {messages.CANNOT_RECOMPUTE.format(error=error)}"]
+    return [f"evidence.json: {problem}" for problem in problems]
 
 
 @cache

@@ -119,4 +119,5 @@ OUT_OF_SCOPE = "not in this run (phase not selected): {gates}"
 BUNDLE_WRITTEN = (
     "evidence bundle: {path} (open report.html; verify with python -m pytest_cutover verify)"
 )
+CANNOT_RECOMPUTE = "the decision cannot be recomputed from it: {error}"
 BUNDLE_NOT_WRITTEN = "evidence bundle NOT written to {path}: {error}"

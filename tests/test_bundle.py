@@ -144,6 +144,27 @@ def test_verify_rejects_evidence_that_breaks_the_schema(bundle: Path) -> None:
     ]
 
 
+def test_verify_reports_evidence_it_cannot_recompute_without_a_traceback(bundle: Path) -> None:
+    evidence = bundle / "evidence.json"
+    document = json.loads(evidence.read_text())
+    document["t0"] = "2026-12-01T22:00:00Z"
+    document["phases"][0]["actual_start"] = "yesterday"
+    document["phases"][0]["actual_end"] = "today"
+    evidence.write_text(json.dumps(document))
+    _rewrite_manifest(bundle)
+    done = verify(bundle)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert (
+        f"{bundle}: evidence.json: "
+        + messages.CANNOT_RECOMPUTE.format(
+            error="'yesterday' is not a date and time with an offset, "
+            "like 2026-12-01T22:00:00+01:00"
+        )
+        in done.stderr.splitlines()
+    )
+
+
 def _rewrite_manifest(bundle: Path) -> None:
     lines = [
         f"{hashlib.sha256((bundle / name).read_bytes()).hexdigest()}  {name}\n"
