@@ -41,21 +41,6 @@ if TYPE_CHECKING:
         tools,
     )
 
-_MODULES = frozenset(
-    {
-        "commands",
-        "compose",
-        "files",
-        "git",
-        "package_json",
-        "probes",
-        "retry",
-        "shell",
-        "system",
-        "tools",
-    }
-)
-
 
 def __getattr__(name: str) -> object:
     """Import a check module when it is first used: probes, for one, loads ssl."""
@@ -80,3 +65,6 @@ __all__ = [
     "system",
     "tools",
 ]
+
+#: The check modules among the names above, imported on first use.
+_MODULES = frozenset(name for name in __all__ if name.islower())
