@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -22,7 +23,16 @@ class Catalog:
 
     def rank(self, gate_id: str) -> int:
         """Position of the gate in run order."""
-        return next(i for i, gate in enumerate(self.gates) if gate.id == gate_id)
+        return self._ranks[gate_id]
+
+    @functools.cached_property
+    def by_id(self) -> dict[str, Gate]:
+        """The gates by id (looked up once per check)."""
+        return {gate.id: gate for gate in self.gates}
+
+    @functools.cached_property
+    def _ranks(self) -> dict[str, int]:
+        return {gate.id: rank for rank, gate in enumerate(self.gates)}
 
 
 def from_plan(plan: Plan) -> Catalog:
@@ -68,7 +78,7 @@ def from_marks(checks: Iterable[tuple[str, MarkedCheck]], timeline: Timeline) ->
 
 def resolve(catalog: Catalog, nodeid: str, marks: MarkedCheck) -> Gate:
     """The gate a marked check belongs to, after checking its markers agree with it."""
-    gates = {gate.id: gate for gate in catalog.gates}
+    gates = catalog.by_id
     if marks.gate not in gates:
         plan = catalog.plan.path if catalog.plan is not None else "(none)"
         raise MarkerError(

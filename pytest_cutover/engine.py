@@ -12,6 +12,7 @@ import functools
 import os
 from collections.abc import Callable, Generator, Mapping, Sequence
 from concurrent.futures import Future
+from contextvars import Token
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,7 +22,7 @@ import pytest
 
 from pytest_cutover import catalog, messages
 from pytest_cutover.assemble import evidence_document, ran_spans
-from pytest_cutover.audit import Recorder, recording
+from pytest_cutover.audit import ProcessStart, Recorder, start_recording, stop_recording
 from pytest_cutover.bundle import BundleError, write_bundle
 from pytest_cutover.catalog import Catalog
 from pytest_cutover.clock import window_problems, windows
@@ -38,7 +39,7 @@ from pytest_cutover.items import PREFETCH_KEY, PlanCheckItem, PlanFile, SignoffI
 from pytest_cutover.markers import MarkedCheck, MarkerError, apply_marks, read_marks
 from pytest_cutover.model import DEFAULT_PHASES, Gate, Plan, Timeline, Waiver
 from pytest_cutover.mutation import DenyList, deny_list
-from pytest_cutover.ordering import natural_key, reorder
+from pytest_cutover.ordering import natural_key, reorder, same_line_key
 from pytest_cutover.pool import Execution, GatePool
 from pytest_cutover.redact import Redactor, build_redactor
 from pytest_cutover.run_info import utc_now
@@ -47,8 +48,8 @@ from pytest_cutover.runbook import (
     MutationBlocked,
     flag_problem,
     flags_of,
-    guard,
     reference_problems,
+    refuse_denied,
 )
 from pytest_cutover.settings import Settings
 from pytest_cutover.show_plan import runbook_lines
@@ -98,6 +99,16 @@ class CheckState:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Running:
+    """The check pytest is running now, and the recording of its processes."""
+
+    item: pytest.Item
+    state: CheckState
+    recorder: Recorder
+    token: Token[Recorder | None]
+
+
 class CutoverRun:
     """Registered as ``cutover-run`` for the length of one pytest run."""
 
@@ -124,6 +135,7 @@ class CutoverRun:
         self.t0 = settings.t0 or (plan.t0 if plan is not None else None)
         self.pool = GatePool(settings.workers)
         self.prefetched: dict[str, Future[Execution]] = {}
+        self.running: Running | None = None
 
     @functools.cached_property
     def redact(self) -> Redactor:
@@ -183,11 +195,11 @@ class CutoverRun:
                 self._register(item, marks)
         except MarkerError as error:
             raise pytest.UsageError(str(error)) from None
-        problems = reference_problems(
-            self.plan, self.waivers, (state.check_id for state in self.checks.values())
-        )
-        if problems:
-            raise pytest.UsageError("\n".join(problems))
+        if self.waivers or self._triggers:
+            check_ids = (state.check_id for state in self.checks.values())
+            problems = reference_problems(self.plan, self.waivers, check_ids)
+            if problems:
+                raise pytest.UsageError("\n".join(problems))
         if self.settings.phase is not None:
             self._select_phase(items, self.settings.phase)
 
@@ -222,7 +234,8 @@ class CutoverRun:
 
     def _register(self, item: pytest.Item, marks: MarkedCheck) -> None:
         assert self.catalog is not None
-        gate = catalog.resolve(self.catalog, item.nodeid, marks)
+        nodeid = item.nodeid
+        gate = catalog.resolve(self.catalog, nodeid, marks)
         apply_marks(item, gate, self.catalog.timeline, marks)
         declared: tuple[Any, ...]
         if isinstance(item, PlanCheckItem):
@@ -231,17 +244,21 @@ class CutoverRun:
             check_id, declared = item.name, (0, item.index)
         else:
             path, line, _ = item.location  # cached: pytest's reports need it anyway
-            where = _path_key(path)
-            check_id, declared = item.nodeid, (1, where, line or 0, natural_key(item.nodeid))
+            check_id, declared = nodeid, (1, _path_key(path), line or 0, same_line_key(nodeid))
         order = (self.catalog.rank(gate.id), declared)
         plan_check = item.check if isinstance(item, PlanCheckItem) else None
-        triggers = self.plan.rollback.triggers if self.plan and self.plan.rollback else ()
-        flags = flags_of(check_id, marks, plan_check, triggers)
-        problem = flag_problem(item.nodeid, flags, gate, self.catalog.timeline)
+        flags = flags_of(check_id, marks, plan_check, self._triggers)
+        problem = flag_problem(nodeid, flags, gate, self.catalog.timeline)
         if problem is not None:
             raise MarkerError(problem)
-        self.checks[item.nodeid] = CheckState(check_id, item.nodeid, gate, order, flags=flags)
+        self.checks[nodeid] = CheckState(check_id, nodeid, gate, order, flags=flags)
         item.user_properties.extend(_properties(gate))
+
+    @functools.cached_property
+    def _triggers(self) -> frozenset[str]:
+        """The ids of the plan's rollback triggers."""
+        rollback = self.plan.rollback if self.plan is not None else None
+        return frozenset(rollback.triggers if rollback is not None else ())
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
         for item in items:
@@ -284,6 +301,7 @@ class CutoverRun:
         state = self.checks.get(item.nodeid)
         if state is None:
             return
+        self._begin(item, state)
         cause = block_reason(self.settings.fail_fast, state.gate, self.failures)
         if cause is None and state.flags.mutating and not self.settings.allow_mutation:
             cause = messages.BLOCKED_MUTATING
@@ -299,59 +317,64 @@ class CutoverRun:
             return  # one at a time; fail-fast per check needs each result before the next
         items = first.session.items
         position = items.index(first)
-        guard_ = guard(self.deny) if self._preflight(gate) else None
+        guard = self._refuse_mutation if self._preflight(gate) else None
         for item in items[position:]:
             state = self.checks.get(item.nodeid)
             if state is None or state.gate.id != gate.id:
                 continue
             blocked = state.flags.mutating and not self.settings.allow_mutation
             if isinstance(item, PlanCheckItem) and not blocked:
-                future = self.pool.submit(item.evaluate, guard_)
+                future = self.pool.submit(item.evaluate, guard)
                 item.stash[PREFETCH_KEY] = self.prefetched[item.nodeid] = future
 
     def _preflight(self, gate: Gate) -> bool:
         return self.catalog is not None and self.catalog.timeline.is_preflight(gate.phase)
 
-    @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_protocol(
-        self, item: pytest.Item, nextitem: pytest.Item | None
-    ) -> Generator[None, object, object]:
-        """Record every process the check starts, then keep what it observed as evidence."""
-        state = self.checks.get(item.nodeid)
-        if state is None:
-            return (yield)
-        recorder = Recorder(guard=guard(self.deny) if self._preflight(state.gate) else None)
+    def _refuse_mutation(self, start: ProcessStart) -> None:
+        """The audit guard of preflight checks (the deny list is built when first needed)."""
+        refuse_denied(self.deny, start)
+
+    def _begin(self, item: pytest.Item, state: CheckState) -> None:
+        """Record every process the check starts, from its setup to its teardown."""
+        guard = self._refuse_mutation if self._preflight(state.gate) else None
+        recorder = Recorder(guard=guard)
+        self.running = Running(item, state, recorder, start_recording(recorder))
         state.started = datetime.now(timezone.utc)
-        try:
-            with recording(recorder):
-                return (yield)
-        finally:
-            state.finished = datetime.now(timezone.utc)
-            starts = recorder.starts
-            future = self.prefetched.get(item.nodeid)
-            if future is not None and future.done():
-                execution = future.result()
-                state.started, state.finished = execution.started, execution.finished
-                starts = [*execution.starts, *starts]
-            results = results_of(item)
-            if results or starts:
-                state.warnings = tuple(self.redact(w) for r in results for w in r.warnings)
-                state.commands = command_records(
-                    results, starts, self.redact, failing=state.outcome in FAILING
-                )
-            if results and state.outcome is not Outcome.BLOCKED:
-                state.message = self.redact(results[-1].message)
+
+    def _finish(self, failing: bool) -> None:
+        """Stop recording the running check, and keep what it observed as evidence."""
+        running, self.running = self.running, None
+        if running is None:
+            return
+        stop_recording(running.token)
+        state = running.state
+        state.finished = datetime.now(timezone.utc)
+        starts = running.recorder.starts
+        future = self.prefetched.get(state.nodeid)
+        if future is not None and future.done():
+            execution = future.result()
+            state.started, state.finished = execution.started, execution.finished
+            starts = [*execution.starts, *starts]
+        results = results_of(running.item)
+        if results or starts:
+            state.warnings = tuple(self.redact(w) for r in results for w in r.warnings)
+            state.commands = command_records(results, starts, self.redact, failing=failing)
+        if results and state.outcome is not Outcome.BLOCKED:
+            state.message = self.redact(results[-1].message)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-        """No secret reaches the terminal, JUnit or HTML through a report."""
+        """Settle a check's failures before pytest counts them; no secret leaves in a report."""
         report = yield
-        state = self.checks.get(item.nodeid)
-        if state is not None and report.failed:
-            self._settle(state, report, call)
         if self.active:
+            state = self.checks.get(item.nodeid)
+            if state is not None:
+                if report.failed:
+                    self._settle(state, report, call)
+                if call.when == "teardown":
+                    self._finish(failing=report.failed or state.outcome in FAILING)
             redact_report(report, self.redact)
         return report
 
@@ -411,6 +434,7 @@ class CutoverRun:
     # -- deciding -----------------------------------------------------------------
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        self._finish(failing=True)  # a check the session stopped in the middle of
         self.pool.shutdown()
         self._keep_unreported_runs()
         if not self.active or self.config.option.collectonly or self.settings.show_plan:

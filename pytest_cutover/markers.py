@@ -48,20 +48,24 @@ _READ = frozenset(
 def read_marks(item: pytest.Item) -> MarkedCheck | None:
     """The cutover markers of ``item``, or None when it is not a cutover check.
 
-    One walk over the item's markers, closest first: thousands of checks are
-    read at collection, so every walk counts.
+    One walk over the markers of the item and its parents, closest first (what
+    ``iter_markers`` does, with one generator instead of three): every collected
+    test is read, so this walk is much of the plugin's cost per test.
     """
     closest: dict[str, pytest.Mark] = {}
-    for mark in item.iter_markers():
-        if mark.name in _READ:
-            closest.setdefault(mark.name, mark)
+    for node in item.iter_parents():
+        for mark in node.own_markers:
+            if mark.name in _READ and mark.name not in closest:
+                closest[mark.name] = mark
+    if not closest:
+        return None
     gate = _single_string(item.nodeid, "gate", closest.get("gate"))
     phase = _single_string(item.nodeid, "phase", closest.get("phase"))
     if gate is None:
         if phase is not None:
             raise MarkerError(messages.PHASE_WITHOUT_GATE.format(nodeid=item.nodeid))
         return None
-    return MarkedCheck(
+    return _marked_check(
         gate,
         phase,
         "preflight" in closest,
@@ -71,19 +75,25 @@ def read_marks(item: pytest.Item) -> MarkedCheck | None:
     )
 
 
+#: One shared (immutable) instance per combination: thousands of checks share a few.
+_marked_check = functools.cache(MarkedCheck)
+
+
 def apply_marks(item: pytest.Item, gate: Gate, timeline: Timeline, marks: MarkedCheck) -> None:
     """Give ``item`` the normalised ``gate``, ``phase`` and ``preflight`` markers."""
-    item.add_marker(_keyword_mark("phase", "name", gate.phase), append=False)
-    item.add_marker(_keyword_mark("gate", "id", gate.id), append=False)
-    if timeline.is_preflight(gate.phase) and not marks.preflight:
-        item.add_marker(_keyword_mark("preflight", "", ""))
+    add_preflight = timeline.is_preflight(gate.phase) and not marks.preflight
+    for decorator in _normalised(gate.id, gate.phase, add_preflight):
+        item.add_marker(decorator, append=False)
 
 
 @functools.cache
-def _keyword_mark(marker: str, keyword: str, value: str) -> pytest.MarkDecorator:
-    """One shared decorator per marker and value (they are immutable)."""
-    decorator: pytest.MarkDecorator = getattr(pytest.mark, marker)
-    return decorator(**{keyword: value}) if keyword else decorator
+def _normalised(gate: str, phase: str, preflight: bool) -> tuple[pytest.MarkDecorator, ...]:
+    """The markers a check of this gate gets, in the order they are put in front.
+
+    They are immutable, so the checks of a gate share one set.
+    """
+    decorators = (pytest.mark.preflight,) if preflight else ()
+    return (*decorators, pytest.mark.phase(name=phase), pytest.mark.gate(id=gate))
 
 
 #: For each marker with one value: its keyword, what the value is, an example.
@@ -94,16 +104,19 @@ def _single_string(nodeid: str, marker: str, mark: pytest.Mark | None) -> str | 
     if mark is None:
         return None
     keyword, kind, example = _VALUE[marker]
-    values = [*mark.args, *mark.kwargs.values()]
-    if (
-        set(mark.kwargs) <= {keyword}
-        and len(values) == 1
-        and isinstance(values[0], str)
-        and re.match(name_pattern(), values[0])
-    ):
-        return values[0]
+    args, kwargs = mark.args, mark.kwargs
+    if len(args) + len(kwargs) == 1:
+        value = args[0] if args else kwargs.get(keyword)
+        if isinstance(value, str) and _is_name(value):
+            return value
     raise MarkerError(
         messages.MARKER_ARGS.format(
             nodeid=nodeid, marker=marker, kind=kind, example=example, keyword=keyword
         )
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_name(value: str) -> bool:
+    """Whether ``value`` may name a gate or a phase (a few distinct values, read per check)."""
+    return re.match(name_pattern(), value) is not None

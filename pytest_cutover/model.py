@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -33,7 +34,13 @@ class Timeline:
         >>> Timeline().is_preflight("T-10"), Timeline().is_preflight("T0")
         (True, False)
         """
-        return self.index(phase) < self.index(T0)
+        return self._preflight[phase]
+
+    @functools.cached_property
+    def _preflight(self) -> dict[str, bool]:
+        """Each phase: whether it is preflight (asked once per check, so worked out once)."""
+        t0 = self.index(T0)
+        return {phase: index < t0 for index, phase in enumerate(self.phases)}
 
 
 @dataclass(frozen=True)

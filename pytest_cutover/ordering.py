@@ -20,6 +20,18 @@ def natural_key(text: str) -> tuple[Any, ...]:
     return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(text))
 
 
+def same_line_key(nodeid: str) -> tuple[Any, ...]:
+    """Sort key between tests of one file and line: parameters in natural order.
+
+    Only parametrized ids need the (costlier) natural key; checks are keyed at
+    collection, so this runs for each of them.
+
+    >>> sorted(["t.py::f[10]", "t.py::f[9]"], key=same_line_key)
+    ['t.py::f[9]', 't.py::f[10]']
+    """
+    return natural_key(nodeid) if "[" in nodeid else (nodeid,)
+
+
 def reorder(items: Sequence[T], key: Callable[[T], Any | None]) -> list[T]:
     """Sort the items whose ``key`` is not None among the places they hold.
 

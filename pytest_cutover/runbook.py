@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import shlex
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -86,17 +86,13 @@ class MutationBlocked(Exception):
     """A process matching the mutation deny list was refused during preflight."""
 
 
-def guard(deny: DenyList) -> Callable[[ProcessStart], None]:
+def refuse_denied(deny: DenyList, start: ProcessStart) -> None:
     """The audit guard of a preflight check: refuse every process the deny list names."""
-
-    def refuse(start: ProcessStart) -> None:
-        pattern = deny.match(start.argv)
-        if pattern is not None:
-            raise MutationBlocked(
-                messages.MUTATION_BLOCKED.format(command=shlex.join(start.argv), pattern=pattern)
-            )
-
-    return refuse
+    pattern = deny.match(start.argv)
+    if pattern is not None:
+        raise MutationBlocked(
+            messages.MUTATION_BLOCKED.format(command=shlex.join(start.argv), pattern=pattern)
+        )
 
 
 def phase_times(
