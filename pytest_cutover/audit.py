@@ -39,14 +39,17 @@ class Recorder:
     starts: list[ProcessStart] = field(default_factory=list)
     #: Called before a start is recorded; it may raise to refuse the process (the mutation guard).
     guard: Callable[[ProcessStart], None] | None = None
+    #: The guard's first refusal, kept: the check itself may catch the exception.
+    refused: BaseException | None = None
 
     def add(self, start: ProcessStart) -> None:
         """Record ``start``; a start the guard refuses is recorded as blocked, then refused."""
         if self.guard is not None:
             try:
                 self.guard(start)
-            except BaseException:
+            except BaseException as refusal:
                 self.starts.append(replace(start, blocked=True))
+                self.refused = self.refused or refusal
                 raise
         self.starts.append(start)
 
@@ -106,10 +109,17 @@ def process_start(event: str, args: tuple[Any, ...]) -> ProcessStart | None:
     return None
 
 
+#: The audit events that start a process; every other event is ignored at once.
+_PROCESS_EVENTS = frozenset(
+    {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn"}
+)
+
+
 def _hook(event: str, args: tuple[Any, ...]) -> None:
-    recorder = _ACTIVE.get()
-    if recorder is not None:
-        recorder.audit(event, args)
+    if event in _PROCESS_EVENTS:
+        recorder = _ACTIVE.get()
+        if recorder is not None:
+            recorder.audit(event, args)
 
 
 def _install() -> None:
@@ -122,7 +132,7 @@ def _install() -> None:
 
 
 def _detached(function: Callable[[str, tuple[Any, ...]], None]) -> Any:
-    """``function`` with globals that hold only the recorder variable.
+    """``function`` with globals that hold only the recorder variable and the events.
 
     An audit hook lives until the interpreter is torn down, and so does what its
     globals reach. pytest loads plugin modules through its assertion-rewriting
@@ -130,7 +140,8 @@ def _detached(function: Callable[[str, tuple[Any, ...]], None]) -> Any:
     test item and report alive to the very end, where freeing them costs a full
     extra garbage-collection pass (measured: as much as the rest of the plugin).
     """
-    return types.FunctionType(function.__code__, {"_ACTIVE": _ACTIVE}, function.__name__)
+    namespace = {"_ACTIVE": _ACTIVE, "_PROCESS_EVENTS": _PROCESS_EVENTS}
+    return types.FunctionType(function.__code__, namespace, function.__name__)
 
 
 def _words(argv: Sequence[Any] | None) -> list[str]:

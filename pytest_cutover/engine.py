@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Generator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from contextvars import Token
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -37,7 +37,7 @@ from pytest_cutover.evidence import (
 from pytest_cutover.failfast import FailFast, Failure, block_reason
 from pytest_cutover.items import PREFETCH_KEY, PlanCheckItem, PlanFile, SignoffItem
 from pytest_cutover.markers import MarkedCheck, MarkerError, apply_marks, read_marks
-from pytest_cutover.model import DEFAULT_PHASES, Gate, Plan, Timeline, Waiver
+from pytest_cutover.model import DEFAULT_PHASES, Gate, Plan, PlanCheck, Timeline, Waiver
 from pytest_cutover.mutation import DenyList, deny_list
 from pytest_cutover.ordering import natural_key, reorder, same_line_key
 from pytest_cutover.pool import Execution, GatePool
@@ -45,7 +45,6 @@ from pytest_cutover.redact import Redactor, build_redactor
 from pytest_cutover.run_info import utc_now
 from pytest_cutover.runbook import (
     CheckFlags,
-    MutationBlocked,
     flag_problem,
     flags_of,
     reference_problems,
@@ -78,6 +77,8 @@ class CheckState:
     finished: datetime | None = None
     #: What the run made of a failure: WAIVED or WARNED, set before pytest counts it.
     settled: Outcome | None = None
+    #: Declared in the plan (run by the gate's pool), not a Python test.
+    declared: bool = False
 
     def record(self) -> dict[str, Any]:
         """The check as it appears in the evidence document."""
@@ -99,8 +100,7 @@ class CheckState:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Running:
+class Running(NamedTuple):
     """The check pytest is running now, and the recording of its processes."""
 
     item: pytest.Item
@@ -136,6 +136,8 @@ class CutoverRun:
         self.pool = GatePool(settings.workers)
         self.prefetched: dict[str, Future[Execution]] = {}
         self.running: Running | None = None
+        #: Whether this run has a plan or cutover checks; otherwise the plugin stays out.
+        self.active = plan is not None
 
     @functools.cached_property
     def redact(self) -> Redactor:
@@ -146,11 +148,6 @@ class CutoverRun:
     def deny(self) -> DenyList:
         """The mutation deny list in force: the built-in one and the plan's."""
         return deny_list(self.plan.deny if self.plan is not None else ())
-
-    @property
-    def active(self) -> bool:
-        """Whether this run has a plan or cutover checks; otherwise the plugin stays out."""
-        return self.plan is not None or bool(self.checks)
 
     # -- collection ---------------------------------------------------------------
 
@@ -193,6 +190,7 @@ class CutoverRun:
                 self.catalog = catalog.from_marks(pairs, Timeline(DEFAULT_PHASES))
             for item, marks in marked:
                 self._register(item, marks)
+            self.active = self.active or bool(marked)
         except MarkerError as error:
             raise pytest.UsageError(str(error)) from None
         if self.waivers or self._triggers:
@@ -227,6 +225,7 @@ class CutoverRun:
         report = pytest.CollectReport("", "failed", messages.XDIST_INCOMPATIBLE, [])
         self.config.hook.pytest_collectreport(report=report)
 
+    @pytest.hookimpl(trylast=True)  # after the terminal has kept the error to show it
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         refused = report.failed and str(report.longrepr) == messages.XDIST_INCOMPATIBLE
         if refused and not is_xdist_worker(self.config):
@@ -237,21 +236,23 @@ class CutoverRun:
         nodeid = item.nodeid
         gate = catalog.resolve(self.catalog, nodeid, marks)
         apply_marks(item, gate, self.catalog.timeline, marks)
+        plan_check: PlanCheck | None = None
         declared: tuple[Any, ...]
-        if isinstance(item, PlanCheckItem):
-            check_id, declared = item.check.id, (0, item.index)
-        elif isinstance(item, SignoffItem):
+        if type(item) is PlanCheckItem:  # our own item classes, never subclassed
+            plan_check, check_id, declared = item.check, item.name, (0, item.index)
+        elif type(item) is SignoffItem:
             check_id, declared = item.name, (0, item.index)
         else:
             path, line, _ = item.location  # cached: pytest's reports need it anyway
             check_id, declared = nodeid, (1, _path_key(path), line or 0, same_line_key(nodeid))
-        order = (self.catalog.rank(gate.id), declared)
-        plan_check = item.check if isinstance(item, PlanCheckItem) else None
         flags = flags_of(check_id, marks, plan_check, self._triggers)
         problem = flag_problem(nodeid, flags, gate, self.catalog.timeline)
         if problem is not None:
             raise MarkerError(problem)
-        self.checks[nodeid] = CheckState(check_id, nodeid, gate, order, flags=flags)
+        order = (self.catalog.rank(gate.id), declared)
+        self.checks[nodeid] = CheckState(
+            check_id, nodeid, gate, order, flags=flags, declared=plan_check is not None
+        )
         item.user_properties.extend(_properties(gate))
 
     @functools.cached_property
@@ -308,10 +309,10 @@ class CutoverRun:
         if cause is not None:
             state.outcome, state.reason = Outcome.BLOCKED, cause
             pytest.skip(messages.BLOCKED.format(cause=cause))
-        if isinstance(item, PlanCheckItem) and item.nodeid not in self.prefetched:
+        if state.declared and state.nodeid not in self.prefetched:
             self._start_gate(item, state.gate)
 
-    def _start_gate(self, first: PlanCheckItem, gate: Gate) -> None:
+    def _start_gate(self, first: pytest.Item, gate: Gate) -> None:
         """Hand every declared check of ``gate`` from ``first`` on to the pool at once."""
         if self.settings.workers == 1 or self.settings.fail_fast is FailFast.CHECK:
             return  # one at a time; fail-fast per check needs each result before the next
@@ -362,29 +363,36 @@ class CutoverRun:
         if results and state.outcome is not Outcome.BLOCKED:
             state.message = self.redact(results[-1].message)
 
-    @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_makereport(
-        self, item: pytest.Item, call: pytest.CallInfo[None]
-    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-        """Settle a check's failures before pytest counts them; no secret leaves in a report."""
-        report = yield
-        if self.active:
-            state = self.checks.get(item.nodeid)
-            if state is not None:
-                if report.failed:
-                    self._settle(state, report, call)
-                if call.when == "teardown":
-                    self._finish(failing=report.failed or state.outcome in FAILING)
-            redact_report(report, self.redact)
-        return report
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """First of all (see :func:`pytest_cutover.plugin.pytest_sessionstart`): no secret
+        leaves in a report, and a check's failure is settled before pytest counts it."""
+        if not self.active:
+            return
+        redact_report(report, self.redact)
+        state = self.checks.get(report.nodeid)
+        if state is None:
+            return
+        if report.failed:
+            self._settle(state, report)
+        state.duration += report.duration
+        before = state.outcome
+        state.outcome = state.settled or next_outcome(state.outcome, report)
+        if report.outcome != "passed" and not state.message:
+            state.message = report_message(report)
+        if state.outcome in FAILING and before not in FAILING:
+            self.failures.append(Failure(state.check_id, state.gate))
+        if report.when == "teardown":
+            if report.sections:
+                state.output = tuple((title, text) for title, text in report.sections if text)
+            self._finish(failing=state.outcome in FAILING)
 
-    def _settle(
-        self, state: CheckState, report: pytest.TestReport, call: pytest.CallInfo[None]
-    ) -> None:
+    def _settle(self, state: CheckState, report: pytest.TestReport) -> None:
         """Before pytest counts a failure: a blocked mutation, a waiver, an advisory check."""
-        if call.excinfo is not None and isinstance(call.excinfo.value, MutationBlocked):
-            report.longrepr = f"cutover check {state.check_id} failed: {call.excinfo.value}"
-            state.message = str(call.excinfo.value)
+        refused = self._refused(state)
+        if refused is not None:
+            state.message = self.redact(str(refused))
+            report.longrepr = f"cutover check {state.check_id} failed: {state.message}"
         now = datetime.now(timezone.utc)
         waiver = active_waiver(self.waivers, state.check_id, now)
         if waiver is not None:
@@ -403,25 +411,23 @@ class CutoverRun:
             f"{state.settled.value}: {state.reason or state.message}",
         )
 
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        state = self.checks.get(report.nodeid)
-        if state is None:
-            return
-        state.duration += report.duration
-        if report.when == "teardown" and report.sections:
-            state.output = tuple((title, text) for title, text in report.sections if text)
-        before = state.outcome
-        state.outcome = state.settled or next_outcome(state.outcome, report)
-        if report.outcome != "passed" and not state.message:
-            state.message = report_message(report)
-        if state.outcome in FAILING and before not in FAILING:
-            self.failures.append(Failure(state.check_id, state.gate))
+    def _refused(self, state: CheckState) -> BaseException | None:
+        """What the mutation guard refused the running check, if it refused anything."""
+        running = self.running
+        if running is None or running.state is not state:
+            return None
+        future = self.prefetched.get(state.nodeid)
+        if future is not None and future.done() and future.result().refused is not None:
+            return future.result().refused
+        return running.recorder.refused
 
     def pytest_report_teststatus(
         self, report: pytest.TestReport
     ) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
+        if report.outcome != "skipped":
+            return None
         state = self.checks.get(report.nodeid)
-        if state is None or not report.skipped:
+        if state is None:
             return None
         if state.outcome is Outcome.BLOCKED and report.when == "setup":
             return "blocked", "B", ("BLOCKED", {"yellow": True})
@@ -534,18 +540,18 @@ def _limit(outcome: Outcome) -> int:
 
 def next_outcome(current: Outcome, report: pytest.TestReport) -> Outcome:
     """A check's outcome after one more of its reports (setup, call or teardown)."""
-    xfail = hasattr(report, "wasxfail")
-    if report.failed:
-        if report.when == "call" or current is Outcome.FAILED:
+    outcome, when = report.outcome, report.when
+    if outcome == "passed":
+        if when != "call":
+            return current
+        return Outcome.XPASSED if hasattr(report, "wasxfail") else Outcome.PASSED
+    if outcome == "failed":
+        if when == "call" or current is Outcome.FAILED:
             return Outcome.FAILED
         return Outcome.ERROR
-    if report.skipped:
-        if current is Outcome.BLOCKED:
-            return current
-        return Outcome.XFAILED if xfail else Outcome.SKIPPED
-    if report.when == "call":
-        return Outcome.XPASSED if xfail else Outcome.PASSED
-    return current
+    if current is Outcome.BLOCKED:
+        return current
+    return Outcome.XFAILED if hasattr(report, "wasxfail") else Outcome.SKIPPED
 
 
 def is_xdist_worker(config: pytest.Config) -> bool:

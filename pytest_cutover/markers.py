@@ -80,20 +80,30 @@ _marked_check = functools.cache(MarkedCheck)
 
 
 def apply_marks(item: pytest.Item, gate: Gate, timeline: Timeline, marks: MarkedCheck) -> None:
-    """Give ``item`` the normalised ``gate``, ``phase`` and ``preflight`` markers."""
+    """Give ``item`` the normalised ``gate``, ``phase`` and ``preflight`` markers.
+
+    What ``item.add_marker(mark, append=False)`` does for each, done at once:
+    put them before the item's own markers, and among its keywords.
+    """
     add_preflight = timeline.is_preflight(gate.phase) and not marks.preflight
-    for decorator in _normalised(gate.id, gate.phase, add_preflight):
-        item.add_marker(decorator, append=False)
+    normalised, keywords = _normalised(gate.id, gate.phase, add_preflight)
+    item.own_markers[:0] = normalised
+    item.keywords.update(keywords)
 
 
 @functools.cache
-def _normalised(gate: str, phase: str, preflight: bool) -> tuple[pytest.MarkDecorator, ...]:
-    """The markers a check of this gate gets, in the order they are put in front.
+def _normalised(
+    gate: str, phase: str, preflight: bool
+) -> tuple[tuple[pytest.Mark, ...], dict[str, pytest.Mark]]:
+    """The markers a check of this gate gets, and the same as keywords.
 
-    They are immutable, so the checks of a gate share one set.
+    They are immutable, so the checks of a gate share them.
     """
-    decorators = (pytest.mark.preflight,) if preflight else ()
-    return (*decorators, pytest.mark.phase(name=phase), pytest.mark.gate(id=gate))
+    decorators = [pytest.mark.gate(id=gate), pytest.mark.phase(name=phase)]
+    if preflight:
+        decorators.append(pytest.mark.preflight)
+    marks = tuple(decorator.mark for decorator in decorators)
+    return marks, {mark.name: mark for mark in marks}
 
 
 #: For each marker with one value: its keyword, what the value is, an example.

@@ -188,17 +188,25 @@ def pytest_configure(config: pytest.Config) -> None:
         settings.signoff_file,
         utc_now(),
     )
-    run = CutoverRun(config, settings, plan, waivers, signatures)
-    config.stash[RUN_KEY] = run
-    config.pluginmanager.register(run, RUN_NAME)
+    config.stash[RUN_KEY] = CutoverRun(config, settings, plan, waivers, signatures)
     if config.pluginmanager.hasplugin("html") and config.getoption("htmlpath", None):
-        config.pluginmanager.register(HtmlReportEnrichment(run), HTML_NAME)
+        config.pluginmanager.register(HtmlReportEnrichment(config.stash[RUN_KEY]), HTML_NAME)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Register the run now, after the session: pluggy calls the hooks registered last
+    first, so the run's ``tryfirst`` logreport settles a waived or advisory failure
+    before the session's own counts it for ``-x`` and ``--maxfail``."""
+    run = session.config.stash.get(RUN_KEY, None)
+    if run is not None:
+        session.config.pluginmanager.register(run, RUN_NAME)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     run = config.stash.get(RUN_KEY, None)
     if run is not None:
-        config.pluginmanager.unregister(run)
+        if config.pluginmanager.is_registered(run):
+            config.pluginmanager.unregister(run)
         del config.stash[RUN_KEY]
     enrichment = config.pluginmanager.get_plugin(HTML_NAME)
     if enrichment is not None:

@@ -32,6 +32,8 @@ class Execution:
     started: datetime
     finished: datetime
     starts: list[ProcessStart] = field(default_factory=list)
+    #: What the mutation guard refused the check, if it refused anything.
+    refused: BaseException | None = None
 
 
 def execute(
@@ -44,8 +46,10 @@ def execute(
         with recording(recorder):
             result = check()
     except BaseException as error:  # handed to the item, which raises it in pytest's thread
-        return Execution(None, error, started, datetime.now(timezone.utc), recorder.starts)
-    return Execution(result, None, started, datetime.now(timezone.utc), recorder.starts)
+        finished = datetime.now(timezone.utc)
+        return Execution(None, error, started, finished, recorder.starts, recorder.refused)
+    finished = datetime.now(timezone.utc)
+    return Execution(result, None, started, finished, recorder.starts, recorder.refused)
 
 
 class GatePool:
