@@ -373,14 +373,15 @@ class CutoverRun:
         state = self.checks.get(report.nodeid)
         if state is None:
             return
-        if report.failed:
+        failed = report.outcome == "failed"
+        if failed:
             self._settle(state, report)
         state.duration += report.duration
         before = state.outcome
         state.outcome = state.settled or next_outcome(state.outcome, report)
         if report.outcome != "passed" and not state.message:
             state.message = report_message(report)
-        if state.outcome in FAILING and before not in FAILING:
+        if failed and state.outcome in FAILING and before not in FAILING:
             self.failures.append(Failure(state.check_id, state.gate))
         if report.when == "teardown":
             if report.sections:

@@ -54,6 +54,7 @@ variable ``PWD`` itself (the working directory) is not a secret.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from bisect import bisect_right
@@ -166,7 +167,13 @@ _ANY_CASE = (
     rf"(?:{_SECRET_WORD})(?=(?P<key>[\w.-]{{0,64}}))(?P=key){_JOINER}{_VALUE}",
 )
 _IN_LOWER_CASE = tuple(re.compile(pattern) for pattern in _ANY_CASE)
-_IGNORING_CASE = tuple(re.compile(pattern, re.IGNORECASE) for pattern in _ANY_CASE)
+
+
+@functools.cache
+def _ignoring_case() -> tuple[re.Pattern[str], ...]:
+    """The shapes in any case, for the rare text whose lower case does not line up
+    (compiled when first needed: every run starts by compiling the others)."""
+    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in _ANY_CASE)
 
 # A command-line flag whose value is a secret: --password VALUE, --api-key=VALUE.
 _SECRET_FLAG = re.compile(
@@ -309,7 +316,7 @@ class Redactor:
             for pattern in _IN_LOWER_CASE:
                 yield from _secret_spans(pattern, lower)
         else:
-            for pattern in _IGNORING_CASE:
+            for pattern in _ignoring_case():
                 yield from _secret_spans(pattern, text)
         for pattern in self.patterns:
             yield from _secret_spans(pattern, text)

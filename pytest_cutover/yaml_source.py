@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 #: A place in a document: the keys and list indexes that lead to a value.
 Where = tuple[str | int, ...]
 
 
-class _Loader(yaml.SafeLoader):
+@functools.cache
+def _loader() -> type[yaml.SafeLoader]:
     """The safe loader, but timestamps stay strings: ``t0`` and ``expires`` must carry
-    their offset, and are parsed by the plan, not silently turned into naive datetimes."""
+    their offset, and are parsed by the plan, not silently turned into naive datetimes.
 
+    Made when a file is first read: importing PyYAML is a good part of the plugin's
+    start-up, and runs without a plan, waivers or sign-off file never need it.
+    """
+    import yaml  # noqa: PLC0415
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
 
 
 class YamlSourceError(Exception):
@@ -52,7 +63,9 @@ def load(text: str) -> YamlDocument:
     >>> doc.data, doc.line(("a", 1))
     ({'a': ['x', 'y']}, 3)
     """
-    loader = _Loader(text)
+    import yaml  # noqa: PLC0415 - see _loader
+
+    loader = _loader()(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -72,10 +85,10 @@ def load(text: str) -> YamlDocument:
 
 def _record_lines(node: yaml.Node, where: Where, lines: dict[Where, int]) -> None:
     lines[where] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
+    if node.id == "mapping":
         seen: dict[object, int] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node)
+            key = key_node.value if key_node.id == "scalar" else repr(key_node)
             key_line = key_node.start_mark.line + 1
             if key in seen:
                 raise YamlSourceError(
@@ -84,6 +97,6 @@ def _record_lines(node: yaml.Node, where: Where, lines: dict[Where, int]) -> Non
             seen[key] = key_line
             _record_lines(value_node, (*where, key), lines)
             lines[(*where, key)] = key_line
-    elif isinstance(node, yaml.SequenceNode):
+    elif node.id == "sequence":
         for index, item in enumerate(node.value):
             _record_lines(item, (*where, index), lines)
