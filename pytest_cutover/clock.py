@@ -38,6 +38,15 @@ def parse_instant(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def utc_now() -> str:
+    """The time now, UTC, ISO-8601 to the second.
+
+    >>> utc_now().endswith("Z")
+    True
+    """
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def utc(moment: datetime) -> str:
     """``moment`` in UTC, ISO-8601 to the second.
 

@@ -4,6 +4,10 @@ It tags and orders cutover checks at collection, blocks checks after a failed
 gate, records every check's outcome from its reports, and decides at the end.
 The rules themselves live in plain modules (``catalog``, ``ordering``,
 ``failfast``, ``decision``); the hooks here only feed them.
+
+What only some runs need (writing evidence, showing the plan, the mutation deny
+list) is imported where it is used: pytest imports this module on every run,
+through its assertion-rewriting importer, and each module costs start-up time.
 """
 
 from __future__ import annotations
@@ -16,16 +20,14 @@ from contextvars import Token
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
 
 from pytest_cutover import catalog, messages
-from pytest_cutover.assemble import evidence_document, ran_spans
 from pytest_cutover.audit import ProcessStart, Recorder, start_recording, stop_recording
-from pytest_cutover.bundle import BundleError, write_bundle
 from pytest_cutover.catalog import Catalog
-from pytest_cutover.clock import window_problems, windows
+from pytest_cutover.clock import utc_now, window_problems, windows
 from pytest_cutover.decision import FAILING, CheckOutcome, Decision, Outcome, Verdict, decide
 from pytest_cutover.evidence import (
     FAILED_OUTPUT_LIMIT,
@@ -38,11 +40,9 @@ from pytest_cutover.failfast import FailFast, Failure, block_reason
 from pytest_cutover.items import PREFETCH_KEY, PlanCheckItem, PlanFile, SignoffItem
 from pytest_cutover.markers import MarkedCheck, MarkerError, apply_marks, read_marks
 from pytest_cutover.model import DEFAULT_PHASES, Gate, Plan, PlanCheck, Timeline, Waiver
-from pytest_cutover.mutation import DenyList, deny_list
 from pytest_cutover.ordering import natural_key, reorder, same_line_key
 from pytest_cutover.pool import Execution, GatePool
 from pytest_cutover.redact import Redactor, build_redactor
-from pytest_cutover.run_info import utc_now
 from pytest_cutover.runbook import (
     CheckFlags,
     flag_problem,
@@ -51,10 +51,12 @@ from pytest_cutover.runbook import (
     refuse_denied,
 )
 from pytest_cutover.settings import Settings
-from pytest_cutover.show_plan import runbook_lines
 from pytest_cutover.signoff import Signature
 from pytest_cutover.terminal import decision_lines
 from pytest_cutover.waivers import active_waiver, waiver_records
+
+if TYPE_CHECKING:
+    from pytest_cutover.mutation import DenyList
 
 
 @dataclass(slots=True)
@@ -147,6 +149,8 @@ class CutoverRun:
     @functools.cached_property
     def deny(self) -> DenyList:
         """The mutation deny list in force: the built-in one and the plan's."""
+        from pytest_cutover.mutation import deny_list  # noqa: PLC0415 - see the module docstring
+
         return deny_list(self.plan.deny if self.plan is not None else ())
 
     # -- collection ---------------------------------------------------------------
@@ -293,6 +297,8 @@ class CutoverRun:
             if state.check_id == state.nodeid and state.outcome is not Outcome.DESELECTED:
                 python_checks.setdefault(state.gate.id, []).append(state.check_id)
         writer = self.config.get_terminal_writer()
+        from pytest_cutover.show_plan import runbook_lines  # noqa: PLC0415 - see the docstring
+
         for line in runbook_lines(self.plan, self.t0, self.waivers, python_checks):
             writer.line(line)
         return True
@@ -493,12 +499,17 @@ class CutoverRun:
         """Phases that ran outside their window on the clock (none without a T0)."""
         if self.t0 is None or self.catalog is None:
             return []
+        from pytest_cutover.assemble import ran_spans  # noqa: PLC0415 - see the module docstring
+
         return window_problems(windows(self.catalog.timeline, self.t0), ran_spans(states))
 
     def _write_bundle(
         self, directory: Path, exitstatus: int, catalog: Catalog, decision: Decision
     ) -> bool:
         """Write the evidence bundle; say where in the summary, or why it could not be."""
+        from pytest_cutover.assemble import evidence_document  # noqa: PLC0415 - see the docstring
+        from pytest_cutover.bundle import BundleError, write_bundle  # noqa: PLC0415
+
         document = evidence_document(self, catalog, decision, exitstatus)
         try:
             write_bundle(directory, document)

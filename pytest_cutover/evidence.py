@@ -34,7 +34,7 @@ def record(item: pytest.Item, result: CheckResult) -> None:
 
 def results_of(item: pytest.Item) -> list[CheckResult]:
     """The results ``item`` produced so far."""
-    return item.stash[RESULTS_KEY] if RESULTS_KEY in item.stash else []
+    return item.stash.get(RESULTS_KEY, [])
 
 
 def bound(text: str, limit: int) -> str:

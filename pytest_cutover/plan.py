@@ -264,3 +264,42 @@ def check_id_of(check: Mapping[str, Any]) -> str:
 
 def _kind_of(check: Mapping[str, Any]) -> str:
     return next(kind for kind in check_kinds() if kind in check)
+
+
+def load_waivers(path: Path, shown_as: str) -> tuple[Waiver, ...]:
+    """The waivers of a waivers file: a YAML list shaped like the plan's ``waivers``."""
+    try:
+        document = load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise PlanError(messages.PLAN_UNREADABLE.format(file=shown_as, reason=error)) from None
+    except YamlSourceError as error:
+        problem = messages.PLAN_INVALID_YAML.format(problem=error.problem)
+        line = error.line
+        raise PlanError(
+            messages.PLAN_ERROR.format(file=shown_as, line=line, problem=problem)
+        ) from None
+    from jsonschema import Draft202012Validator  # noqa: PLC0415 - only a waivers file needs it
+
+    schema = {"$defs": plan_schema()["$defs"], "type": "array", "items": {"$ref": "#/$defs/waiver"}}
+    problems = [
+        problem
+        for error in Draft202012Validator(schema).iter_errors(document.data)
+        for problem in explain(error, document)
+    ]
+    if not problems:
+        for index, waiver in enumerate(document.data):
+            try:
+                parse_instant(waiver["expires"])
+            except ValueError as error:
+                problems.append((document.line((index, "expires")), f"[{index}].expires: {error}"))
+    if problems:
+        raise PlanError(
+            "\n".join(
+                messages.PLAN_ERROR.format(file=shown_as, line=line, problem=problem)
+                for line, problem in sorted(problems)
+            )
+        )
+    return tuple(
+        waiver_from(data, f"{shown_as}:{document.line((index,))}")
+        for index, data in enumerate(document.data)
+    )

@@ -12,19 +12,17 @@ from pathlib import Path
 import pytest
 
 from pytest_cutover import hookspecs, messages
+from pytest_cutover.clock import utc_now
 from pytest_cutover.engine import CutoverRun, is_distributed
 from pytest_cutover.fixtures import cutover
 from pytest_cutover.html_report import HtmlReportEnrichment
 from pytest_cutover.markers import MARKERS
-from pytest_cutover.model import Waiver
-from pytest_cutover.plan import PlanError, load_plan
+from pytest_cutover.model import Plan, Waiver
 from pytest_cutover.pool import DEFAULT_WORKERS
 from pytest_cutover.redact import build_redactor
-from pytest_cutover.run_info import utc_now
 from pytest_cutover.runbook import MARKERS as RUNBOOK_MARKERS
-from pytest_cutover.settings import SETTINGS_KEY, resolve
+from pytest_cutover.settings import SETTINGS_KEY, Settings, resolve
 from pytest_cutover.signoff import collect_signatures
-from pytest_cutover.waivers import load_waivers
 
 RUN_KEY = pytest.StashKey[CutoverRun]()
 RUN_NAME = "cutover-run"
@@ -168,16 +166,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     settings = resolve(config)
     config.stash[SETTINGS_KEY] = settings
-    plan = None
-    waivers: tuple[Waiver, ...] = ()
-    try:
-        if settings.plan is not None:
-            plan = load_plan(settings.plan, settings.plan_shown_as)
-            waivers = plan.waivers
-        if settings.waivers is not None:
-            waivers += load_waivers(settings.waivers, settings.waivers_shown_as)
-    except PlanError as error:
-        raise pytest.UsageError(str(error)) from None
+    plan, waivers = _load_files(settings)
     if plan is not None:
         if is_distributed(config):
             raise pytest.UsageError(messages.XDIST_INCOMPATIBLE)
@@ -221,6 +210,25 @@ def pytest_metadata(metadata: dict[str, object], config: pytest.Config) -> None:
     )
     metadata.clear()
     metadata.update(redacted)
+
+
+def _load_files(settings: Settings) -> tuple[Plan | None, tuple[Waiver, ...]]:
+    """The plan and the waivers files, if the run has them."""
+    if settings.plan is None and settings.waivers is None:
+        return None, ()  # reading YAML and JSON Schema is most of the plugin's start-up
+    from pytest_cutover.plan import PlanError, load_plan, load_waivers  # noqa: PLC0415
+
+    plan = None
+    waivers: tuple[Waiver, ...] = ()
+    try:
+        if settings.plan is not None:
+            plan = load_plan(settings.plan, settings.plan_shown_as)
+            waivers = plan.waivers
+        if settings.waivers is not None:
+            waivers += load_waivers(settings.waivers, settings.waivers_shown_as)
+    except PlanError as error:
+        raise pytest.UsageError(str(error)) from None
+    return plan, waivers
 
 
 def _collect_plan(config: pytest.Config, plan: Path) -> None:

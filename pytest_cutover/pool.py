@@ -12,12 +12,16 @@ guard applies to each.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from cutover_checks.result import CheckResult
 from pytest_cutover.audit import ProcessStart, Recorder, recording
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 #: Checks of one gate that run at once unless --cutover-workers says otherwise.
 DEFAULT_WORKERS = 64
@@ -64,6 +68,9 @@ class GatePool:
     ) -> Future[Execution]:
         """Start ``check`` as soon as a worker is free."""
         if self._executor is None:
+            # Imported when a gate first runs concurrently: most runs start no thread.
+            from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
             self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="cutover-check")
         return self._executor.submit(execute, check, guard)
 

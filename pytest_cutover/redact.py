@@ -175,6 +175,7 @@ def _ignoring_case() -> tuple[re.Pattern[str], ...]:
     (compiled when first needed: every run starts by compiling the others)."""
     return tuple(re.compile(pattern, re.IGNORECASE) for pattern in _ANY_CASE)
 
+
 # A command-line flag whose value is a secret: --password VALUE, --api-key=VALUE.
 _SECRET_FLAG = re.compile(
     rf"(?P<flag>--?[\w-]*(?:{_SECRET_WORD})[\w-]*)(?:=(?P<value>.+))?",

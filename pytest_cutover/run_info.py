@@ -8,22 +8,13 @@ import socket
 import subprocess
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pytest_cutover import __version__
-
-
-def utc_now() -> str:
-    """The time now, UTC, ISO-8601 to the second.
-
-    >>> utc_now().endswith("Z")
-    True
-    """
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+from pytest_cutover.clock import utc_now
 
 
 def run_info(

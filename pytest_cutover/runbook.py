@@ -10,12 +10,15 @@ import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pytest_cutover import messages
 from pytest_cutover.audit import ProcessStart
 from pytest_cutover.markers import MarkedCheck
 from pytest_cutover.model import Gate, Plan, PlanCheck, Timeline, Waiver
-from pytest_cutover.mutation import DenyList
+
+if TYPE_CHECKING:
+    from pytest_cutover.mutation import DenyList
 
 #: The markers these rules read, for registration.
 MARKERS = (

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from pytest_cutover import messages
-from pytest_cutover.bundle import check_destination
 from pytest_cutover.clock import parse_instant
 from pytest_cutover.failfast import FailFast
 from pytest_cutover.pool import DEFAULT_WORKERS
@@ -191,6 +190,8 @@ def _evidence(setting: Setting | None) -> Path | None:
     if setting is None:
         return None
     directory = (setting.base / setting.value).resolve()
+    from pytest_cutover.bundle import check_destination  # noqa: PLC0415 - only with evidence
+
     problem = check_destination(directory)
     if problem is not None:
         raise pytest.UsageError(

@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import yaml
+    from yaml import SafeLoader
 
 #: A place in a document: the keys and list indexes that lead to a value.
 Where = tuple[str | int, ...]
 
 
-@functools.cache
-def _loader() -> type[yaml.SafeLoader]:
+def _loader(yaml: ModuleType) -> type[SafeLoader]:
     """The safe loader, but timestamps stay strings: ``t0`` and ``expires`` must carry
     their offset, and are parsed by the plan, not silently turned into naive datetimes.
 
-    Made when a file is first read: importing PyYAML is a good part of the plugin's
-    start-up, and runs without a plan, waivers or sign-off file never need it.
+    PyYAML is imported by :func:`load`, when a file is first read: importing it is a
+    good part of the plugin's start-up, and runs without a plan, waivers or sign-off
+    file never need it. The loader is made from the module it is given, so that its
+    errors are the ones :func:`load` catches, even if PyYAML was imported again.
     """
-    import yaml  # noqa: PLC0415
 
-    class Loader(yaml.SafeLoader):
+    class Loader(yaml.SafeLoader):  # type: ignore[name-defined,misc]
         pass
 
     Loader.yaml_implicit_resolvers = {
@@ -65,7 +66,7 @@ def load(text: str) -> YamlDocument:
     """
     import yaml  # noqa: PLC0415 - see _loader
 
-    loader = _loader()(text)
+    loader = _loader(yaml)(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -84,11 +85,13 @@ def load(text: str) -> YamlDocument:
 
 
 def _record_lines(node: yaml.Node, where: Where, lines: dict[Where, int]) -> None:
+    import yaml  # noqa: PLC0415 - see _loader
+
     lines[where] = node.start_mark.line + 1
-    if node.id == "mapping":
+    if isinstance(node, yaml.MappingNode):
         seen: dict[object, int] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if key_node.id == "scalar" else repr(key_node)
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node)
             key_line = key_node.start_mark.line + 1
             if key in seen:
                 raise YamlSourceError(
@@ -97,6 +100,6 @@ def _record_lines(node: yaml.Node, where: Where, lines: dict[Where, int]) -> Non
             seen[key] = key_line
             _record_lines(value_node, (*where, key), lines)
             lines[(*where, key)] = key_line
-    elif node.id == "sequence":
+    elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _record_lines(item, (*where, index), lines)
