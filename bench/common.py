@@ -81,6 +81,10 @@ class Measurement:
         return statistics.median(run.wall for run in self.runs)
 
     @property
+    def wall_min(self) -> float:
+        return min(run.wall for run in self.runs)
+
+    @property
     def peak_mib(self) -> float:
         return statistics.median(run.maxrss_kib for run in self.runs) / 1024
 
@@ -179,6 +183,19 @@ def print_measurements(measurements: Iterable[Measurement], memory: bool = True)
         row += [" ".join(f"{run.wall:.2f}" for run in m.runs), "yes" if m.ok else "NO"]
         rows.append(row)
     print_table(headers, rows)
+
+
+def paired_ratio(numerator: Measurement, denominator: Measurement) -> float | None:
+    """The median over rounds of one wall time over the other's in the same round.
+
+    Both ran back to back in each round, so a slow spell of a shared machine (wall
+    times here vary by up to 25% between identical runs) mostly hits both of a pair;
+    the median then drops the rounds it did not. None when a run failed.
+    """
+    if not (numerator.ok and denominator.ok):
+        return None
+    pairs = zip(numerator.runs, denominator.runs, strict=True)
+    return statistics.median(top.wall / bottom.wall for top, bottom in pairs)
 
 
 def ratio(numerator: Measurement, denominator: Measurement, figure: str) -> float | None:

@@ -111,6 +111,33 @@ class Running(NamedTuple):
     token: Token[Recorder | None]
 
 
+class StatusWords:
+    """The status of a blocked, waived or advisory check in pytest's terminal output."""
+
+    def __init__(self, checks: Mapping[str, CheckState]) -> None:
+        self.checks = checks
+
+    def pytest_report_teststatus(
+        self, report: pytest.TestReport
+    ) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
+        if report.outcome != "skipped":
+            return None
+        state = self.checks.get(report.nodeid)
+        if state is None:
+            return None
+        if state.outcome is Outcome.BLOCKED and report.when == "setup":
+            return "blocked", "B", ("BLOCKED", {"yellow": True})
+        if state.settled is Outcome.WAIVED:
+            return "waived", "W", ("WAIVED", {"yellow": True})
+        if state.settled is Outcome.WARNED:
+            return "warned", "w", ("WARN", {"yellow": True})
+        return None
+
+
+#: The name :class:`StatusWords` is registered under.
+STATUS_WORDS_NAME = "cutover-status-words"
+
+
 class CutoverRun:
     """Registered as ``cutover-run`` for the length of one pytest run."""
 
@@ -138,6 +165,7 @@ class CutoverRun:
         self.pool = GatePool(settings.workers)
         self.prefetched: dict[str, Future[Execution]] = {}
         self.running: Running | None = None
+        self.status_words = StatusWords(self.checks)
         #: Whether this run has a plan or cutover checks; otherwise the plugin stays out.
         self.active = plan is not None
 
@@ -314,6 +342,7 @@ class CutoverRun:
             cause = messages.BLOCKED_MUTATING
         if cause is not None:
             state.outcome, state.reason = Outcome.BLOCKED, cause
+            self._show_status_words()
             pytest.skip(messages.BLOCKED.format(cause=cause))
         if state.declared and state.nodeid not in self.prefetched:
             self._start_gate(item, state.gate)
@@ -409,6 +438,7 @@ class CutoverRun:
             state.settled = Outcome.WARNED
         else:
             return
+        self._show_status_words()
         state.message = state.message or report_message(report)
         path, line, _ = report.location
         report.outcome = "skipped"
@@ -428,23 +458,19 @@ class CutoverRun:
             return future.result().refused
         return running.recorder.refused
 
-    def pytest_report_teststatus(
-        self, report: pytest.TestReport
-    ) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
-        if report.outcome != "skipped":
-            return None
-        state = self.checks.get(report.nodeid)
-        if state is None:
-            return None
-        if state.outcome is Outcome.BLOCKED and report.when == "setup":
-            return "blocked", "B", ("BLOCKED", {"yellow": True})
-        if state.settled is Outcome.WAIVED:
-            return "waived", "W", ("WAIVED", {"yellow": True})
-        if state.settled is Outcome.WARNED:
-            return "warned", "w", ("WARN", {"yellow": True})
-        return None
+    def _show_status_words(self) -> None:
+        """From the first check that needs them on: BLOCKED, WAIVED and WARN in the terminal.
+
+        Registered only then, because pytest asks every report of the run for its status.
+        """
+        if not self.config.pluginmanager.is_registered(self.status_words):
+            self.config.pluginmanager.register(self.status_words, STATUS_WORDS_NAME)
 
     # -- deciding -----------------------------------------------------------------
+
+    def pytest_unconfigure(self) -> None:
+        if self.config.pluginmanager.is_registered(self.status_words):
+            self.config.pluginmanager.unregister(self.status_words)
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         self._finish(failing=True)  # a check the session stopped in the middle of

@@ -59,8 +59,8 @@ def read_marks(item: pytest.Item) -> MarkedCheck | None:
                 closest[mark.name] = mark
     if not closest:
         return None
-    gate = _single_string(item.nodeid, "gate", closest.get("gate"))
-    phase = _single_string(item.nodeid, "phase", closest.get("phase"))
+    gate = _single_string(item, "gate", closest.get("gate"))
+    phase = _single_string(item, "phase", closest.get("phase"))
     if gate is None:
         if phase is not None:
             raise MarkerError(messages.PHASE_WITHOUT_GATE.format(nodeid=item.nodeid))
@@ -110,7 +110,7 @@ def _normalised(
 _VALUE = {"gate": ("id", "gate id", "G1"), "phase": ("name", "phase name", "T-10")}
 
 
-def _single_string(nodeid: str, marker: str, mark: pytest.Mark | None) -> str | None:
+def _single_string(item: pytest.Item, marker: str, mark: pytest.Mark | None) -> str | None:
     if mark is None:
         return None
     keyword, kind, example = _VALUE[marker]
@@ -121,7 +121,7 @@ def _single_string(nodeid: str, marker: str, mark: pytest.Mark | None) -> str | 
             return value
     raise MarkerError(
         messages.MARKER_ARGS.format(
-            nodeid=nodeid, marker=marker, kind=kind, example=example, keyword=keyword
+            nodeid=item.nodeid, marker=marker, kind=kind, example=example, keyword=keyword
         )
     )
 
