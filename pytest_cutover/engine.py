@@ -81,6 +81,8 @@ class CheckState:
     settled: Outcome | None = None
     #: Declared in the plan (run by the gate's pool), not a Python test.
     declared: bool = False
+    #: In a phase before T0: the mutation guard watches the processes it starts.
+    preflight: bool = False
 
     def record(self) -> dict[str, Any]:
         """The check as it appears in the evidence document."""
@@ -283,7 +285,13 @@ class CutoverRun:
             raise MarkerError(problem)
         order = (self.catalog.rank(gate.id), declared)
         self.checks[nodeid] = CheckState(
-            check_id, nodeid, gate, order, flags=flags, declared=plan_check is not None
+            check_id,
+            nodeid,
+            gate,
+            order,
+            flags=flags,
+            declared=plan_check is not None,
+            preflight=self.catalog.timeline.is_preflight(gate.phase),
         )
         item.user_properties.extend(_properties(gate))
 
@@ -372,8 +380,7 @@ class CutoverRun:
 
     def _begin(self, item: pytest.Item, state: CheckState) -> None:
         """Record every process the check starts, from its setup to its teardown."""
-        guard = self._refuse_mutation if self._preflight(state.gate) else None
-        recorder = Recorder(guard=guard)
+        recorder = Recorder(guard=self._refuse_mutation if state.preflight else None)
         self.running = Running(item, state, recorder, start_recording(recorder))
         state.started = datetime.now(timezone.utc)
 

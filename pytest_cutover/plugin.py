@@ -15,7 +15,6 @@ from pytest_cutover import hookspecs, messages
 from pytest_cutover.clock import utc_now
 from pytest_cutover.engine import CutoverRun, is_distributed
 from pytest_cutover.fixtures import cutover
-from pytest_cutover.html_report import HtmlReportEnrichment
 from pytest_cutover.markers import MARKERS
 from pytest_cutover.model import Plan, Waiver
 from pytest_cutover.pool import DEFAULT_WORKERS
@@ -179,6 +178,8 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.stash[RUN_KEY] = CutoverRun(config, settings, plan, waivers, signatures)
     if config.pluginmanager.hasplugin("html") and config.getoption("htmlpath", None):
+        from pytest_cutover.html_report import HtmlReportEnrichment  # noqa: PLC0415 - with --html
+
         config.pluginmanager.register(HtmlReportEnrichment(config.stash[RUN_KEY]), HTML_NAME)
 
 
