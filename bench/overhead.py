@@ -2,12 +2,21 @@
 
 5,000 ``def test_N(): pass`` over 5 gates in 50 files, no plan. Run:
     .venv/bin/python bench/overhead.py [--quick]
+
+Wall times of identical runs on a shared machine can differ by a quarter, more than
+the 10% target, so the wall ratio is the median of many paired rounds; and when
+valgrind is installed, the instructions each variant executes are counted too
+(``valgrind --tool=callgrind``): a figure that repeats exactly from run to run.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import re
+import shutil
+import subprocess
 import tempfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import common
@@ -85,6 +94,34 @@ def write_dependency_tests(tree: Path, tests: int, files: int, gates: int = GATE
         (tree / names[index]).write_text("\n".join(lines), encoding="utf-8")
 
 
+def count_instructions(
+    variants: Mapping[str, tuple[Sequence[str], Path]],
+) -> dict[str, int | None] | None:
+    """Instructions each variant's pytest run executes, counted by valgrind (all at once,
+    one process each); None without valgrind, None for a variant whose run failed."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    tool = [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+    started = {
+        label: subprocess.Popen(
+            [*tool, *common.pytest_command(args)],
+            cwd=tree,
+            env=common.child_env(tree),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for label, (args, tree) in variants.items()
+    }
+    counts: dict[str, int | None] = {}
+    for label, process in started.items():
+        _, errors = process.communicate()
+        found = re.search(r"Collected : (\d+)", errors)
+        counts[label] = int(found[1]) if found and process.returncode == 0 else None
+    return counts
+
+
 def main(quick: bool) -> list[common.Outcome]:
     tests, files = QUICK if quick else FULL
     common.heading(f"{NAME}: {tests} trivial tests over {GATES} gates in {files} files", quick)
@@ -108,6 +145,8 @@ def main(quick: bool) -> list[common.Outcome]:
             variants[DEPENDENCY] = (list(common.NO_CUTOVER), dep_tree)
         rounds = common.repeats_for(quick) if quick else ROUNDS
         measured = common.measure(variants, Path(work) / "out", rounds)
+        print("  counting instructions with valgrind (a few minutes)")
+        counted = count_instructions({label: variants[label] for label in (PLAIN, CUTOVER)})
     common.print_measurements(measured.values())
     common.report_failures(measured.values())
     plain, cutover = measured[PLAIN], measured[CUTOVER]
@@ -120,8 +159,16 @@ def main(quick: bool) -> list[common.Outcome]:
         f"rounds' ratios; of the medians {common.times(medians)}, of the fastest runs "
         f"{common.times(fastest)}), peak {common.times(peak)}"
     )
+    if counted is None:
+        instructions = "not measured: valgrind is not installed"
+    elif counted[PLAIN] is None or counted[CUTOVER] is None:
+        instructions = "not measured: a run under valgrind failed"
+    else:
+        instructions = common.times(counted[CUTOVER] / counted[PLAIN])
+        print(f"instructions: plain {counted[PLAIN]:,}, pytest-cutover {counted[CUTOVER]:,}")
     outcomes = [
         common.target(NAME, f"wall cutover / plain ({tests} tests)", wall, WALL_TARGET),
+        common.info(NAME, "instructions cutover / plain (callgrind)", instructions),
         common.info(NAME, "wall: ratio of the medians", common.times(medians)),
         common.info(NAME, "wall: ratio of the fastest runs", common.times(fastest)),
         common.target(NAME, f"peak cutover / plain ({tests} tests)", peak, MEMORY_TARGET),
