@@ -384,8 +384,9 @@ class CutoverRun:
         self.running = Running(item, state, recorder, start_recording(recorder))
         state.started = datetime.now(timezone.utc)
 
-    def _finish(self, failing: bool) -> None:
-        """Stop recording the running check, and keep what it observed as evidence."""
+    def _finish(self, stopped: bool = False) -> None:
+        """Stop recording the running check, and keep what it observed as evidence
+        (all of its output when it failed, or when the session ``stopped`` inside it)."""
         running, self.running = self.running, None
         if running is None:
             return
@@ -400,6 +401,7 @@ class CutoverRun:
             starts = [*execution.starts, *starts]
         results = results_of(running.item)
         if results or starts:
+            failing = stopped or state.outcome in FAILING
             state.warnings = tuple(self.redact(w) for r in results for w in r.warnings)
             state.commands = command_records(results, starts, self.redact, failing=failing)
         if results and state.outcome is not Outcome.BLOCKED:
@@ -411,7 +413,8 @@ class CutoverRun:
         leaves in a report, and a check's failure is settled before pytest counts it."""
         if not self.active:
             return
-        redact_report(report, self.redact)
+        if report.longrepr is not None or report.sections:
+            redact_report(report, self.redact)
         state = self.checks.get(report.nodeid)
         if state is None:
             return
@@ -428,7 +431,7 @@ class CutoverRun:
         if report.when == "teardown":
             if report.sections:
                 state.output = tuple((title, text) for title, text in report.sections if text)
-            self._finish(failing=state.outcome in FAILING)
+            self._finish()
 
     def _settle(self, state: CheckState, report: pytest.TestReport) -> None:
         """Before pytest counts a failure: a blocked mutation, a waiver, an advisory check."""
@@ -480,7 +483,7 @@ class CutoverRun:
             self.config.pluginmanager.unregister(self.status_words)
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        self._finish(failing=True)  # a check the session stopped in the middle of
+        self._finish(stopped=True)  # a check the session stopped in the middle of
         self.pool.shutdown()
         self._keep_unreported_runs()
         if not self.active or self.config.option.collectonly or self.settings.show_plan:
