@@ -409,7 +409,7 @@ class CutoverRun:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        """First of all (see :func:`pytest_cutover.plugin.pytest_sessionstart`): no secret
+        """First of all (see :func:`pytest_cutover.plugin.pytest_configure`): no secret
         leaves in a report, and a check's failure is settled before pytest counts it."""
         if not self.active:
             return

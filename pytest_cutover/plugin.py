@@ -176,27 +176,22 @@ def pytest_configure(config: pytest.Config) -> None:
         settings.signoff_file,
         utc_now(),
     )
-    config.stash[RUN_KEY] = CutoverRun(config, settings, plan, waivers, signatures)
+    run = CutoverRun(config, settings, plan, waivers, signatures)
+    config.stash[RUN_KEY] = run
+    # After the session (pytest creates it before configuring): pluggy calls the hooks
+    # registered last first, so the run's tryfirst logreport settles a waived or advisory
+    # failure before the session's own counts it for -x and --maxfail.
+    config.pluginmanager.register(run, RUN_NAME)
     if config.pluginmanager.hasplugin("html") and config.getoption("htmlpath", None):
         from pytest_cutover.html_report import HtmlReportEnrichment  # noqa: PLC0415 - with --html
 
-        config.pluginmanager.register(HtmlReportEnrichment(config.stash[RUN_KEY]), HTML_NAME)
-
-
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """Register the run now, after the session: pluggy calls the hooks registered last
-    first, so the run's ``tryfirst`` logreport settles a waived or advisory failure
-    before the session's own counts it for ``-x`` and ``--maxfail``."""
-    run = session.config.stash.get(RUN_KEY, None)
-    if run is not None:
-        session.config.pluginmanager.register(run, RUN_NAME)
+        config.pluginmanager.register(HtmlReportEnrichment(run), HTML_NAME)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     run = config.stash.get(RUN_KEY, None)
     if run is not None:
-        if config.pluginmanager.is_registered(run):
-            config.pluginmanager.unregister(run)
+        config.pluginmanager.unregister(run)
         del config.stash[RUN_KEY]
     enrichment = config.pluginmanager.get_plugin(HTML_NAME)
     if enrichment is not None:

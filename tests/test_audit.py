@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pytest_cutover import audit
 from pytest_cutover.audit import Recorder, process_start, recording
 
 
@@ -112,3 +113,18 @@ def test_a_library_command_is_listed_once_with_its_exit_code(
         (["sh", "-c", "echo ok"], "check", 0)
     ]
     assert json.dumps(check).count("echo ok") == 1
+
+
+def test_the_audit_hook_keeps_none_of_the_plugin_alive() -> None:
+    """An audit hook lives until the interpreter ends; its globals hold two values only,
+    not this module's (which reach pytest's config through its rewriting importer)."""
+    hook = audit._detached(audit._hook)
+    assert set(hook.__globals__) - {"__builtins__"} == {"_ACTIVE", "_PROCESS_EVENTS"}
+    recorder = Recorder()
+    token = audit._ACTIVE.set(recorder)
+    try:
+        hook("open", ("/etc/hosts", "r", 0))
+        hook("os.system", (b"true",))
+    finally:
+        audit._ACTIVE.reset(token)
+    assert [start.argv for start in recorder.starts] == [("sh", "-c", "true")]

@@ -58,3 +58,31 @@ def test_p_no_cutover_turns_the_plugin_off_even_with_a_plan(pytester: pytest.Pyt
     result = pytester.runpytest("-p", "no:cutover")
     result.assert_outcomes(passed=1)
     assert result.ret == pytest.ExitCode.OK
+
+
+def test_a_run_without_files_or_evidence_loads_no_reader_or_writer_of_them(
+    pytester: pytest.Pytester,
+) -> None:
+    """Start-up is part of every run's cost: PyYAML, JSON Schema, Jinja2, the plan and the
+    evidence writers are imported only by runs that read a file or write evidence."""
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.gate("G1")
+        def test_check(): pass
+        """
+    )
+    pytester.makeconftest(
+        """
+        import sys
+
+        def pytest_unconfigure():
+            names = ["yaml", "jsonschema", "pytest_cutover.plan", "pytest_cutover.bundle",
+                     "pytest_cutover.assemble", "pytest_cutover.report_html"]
+            print("LOADED:", [name for name in names if name in sys.modules])
+        """
+    )
+    result = pytester.runpytest_subprocess("-s")
+    result.stdout.fnmatch_lines(["LOADED: []"])
+    assert result.ret == pytest.ExitCode.OK

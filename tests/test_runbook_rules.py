@@ -335,6 +335,20 @@ def test_a_waived_failure_is_waived_and_the_decision_conditional_go(
     assert "Waiver of frontend-build: APPLIED, approved by Ana Lima (CHG-4711)" in closeout
 
 
+@pytest.mark.parametrize("stop_early", ["-x", "--maxfail=1"])
+def test_a_waived_failure_does_not_count_towards_maxfail(
+    pytester: pytest.Pytester, stop_early: str
+) -> None:
+    """The run settles the failure before pytest's session counts it for -x/--maxfail."""
+    waiver_plan(pytester, now() + timedelta(days=2))
+    result = pytester.runpytest("-v", "-m", "preflight", stop_early)
+    result.stdout.fnmatch_lines(
+        ["cutover.yaml::frontend-build WAIVED*", "cutover.yaml::config PASSED*"]
+    )
+    result.stdout.fnmatch_lines(["CONDITIONAL-GO: Runbook test"])
+    assert result.ret == pytest.ExitCode.OK
+
+
 def test_strict_makes_a_conditional_go_exit_one(pytester: pytest.Pytester) -> None:
     waiver_plan(pytester, now() + timedelta(days=2))
     result = pytester.runpytest("-m", "preflight", "--cutover-strict")
