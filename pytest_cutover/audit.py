@@ -138,7 +138,7 @@ def _detached(function: Callable[[str, tuple[Any, ...]], None]) -> Any:
     globals reach. pytest loads plugin modules through its assertion-rewriting
     importer, which holds the config; this module's globals would keep every
     test item and report alive to the very end, where freeing them costs a full
-    extra garbage-collection pass (measured: as much as the rest of the plugin).
+    extra garbage-collection pass (measured: a fifth of the plugin's cost per test).
     """
     namespace = {"_ACTIVE": _ACTIVE, "_PROCESS_EVENTS": _PROCESS_EVENTS}
     return types.FunctionType(function.__code__, namespace, function.__name__)

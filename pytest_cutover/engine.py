@@ -380,6 +380,8 @@ class CutoverRun:
 
     def _begin(self, item: pytest.Item, state: CheckState) -> None:
         """Record every process the check starts, from its setup to its teardown."""
+        if self.running is not None:  # its teardown was never reported (a rerun plugin?)
+            self._finish(stopped=True)
         recorder = Recorder(guard=self._refuse_mutation if state.preflight else None)
         self.running = Running(item, state, recorder, start_recording(recorder))
         state.started = datetime.now(timezone.utc)
@@ -589,17 +591,17 @@ def _limit(outcome: Outcome) -> int:
 def next_outcome(current: Outcome, report: pytest.TestReport) -> Outcome:
     """A check's outcome after one more of its reports (setup, call or teardown)."""
     outcome, when = report.outcome, report.when
-    if outcome == "passed":
-        if when != "call":
-            return current
-        return Outcome.XPASSED if hasattr(report, "wasxfail") else Outcome.PASSED
     if outcome == "failed":
         if when == "call" or current is Outcome.FAILED:
             return Outcome.FAILED
         return Outcome.ERROR
-    if current is Outcome.BLOCKED:
-        return current
-    return Outcome.XFAILED if hasattr(report, "wasxfail") else Outcome.SKIPPED
+    if outcome == "skipped":
+        if current is Outcome.BLOCKED:
+            return current
+        return Outcome.XFAILED if hasattr(report, "wasxfail") else Outcome.SKIPPED
+    if when == "call":
+        return Outcome.XPASSED if hasattr(report, "wasxfail") else Outcome.PASSED
+    return current
 
 
 def is_xdist_worker(config: pytest.Config) -> bool:

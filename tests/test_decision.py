@@ -16,6 +16,7 @@ from pytest_cutover.decision import (
     decide,
     gate_status,
 )
+from pytest_cutover.engine import next_outcome
 from pytest_cutover.model import Gate
 
 G1, G2, G3 = Gate("G1", "T-60", "Tooling"), Gate("G2", "T-60", "Assets"), Gate("G3", "T+10")
@@ -297,3 +298,25 @@ def test_collect_only_decides_nothing(
     result = pytester.runpytest("--collect-only")
     assert "cutover decision" not in result.stdout.str()
     assert result.ret == pytest.ExitCode.OK
+
+
+@pytest.mark.parametrize(
+    ("current", "outcome", "when", "expected"),
+    [
+        (Outcome.NOT_RUN, "passed", "setup", Outcome.NOT_RUN),
+        (Outcome.NOT_RUN, "passed", "call", Outcome.PASSED),
+        (Outcome.PASSED, "failed", "teardown", Outcome.ERROR),
+        (Outcome.FAILED, "failed", "teardown", Outcome.FAILED),
+        (Outcome.NOT_RUN, "failed", "setup", Outcome.ERROR),
+        (Outcome.NOT_RUN, "skipped", "setup", Outcome.SKIPPED),
+        (Outcome.BLOCKED, "skipped", "setup", Outcome.BLOCKED),
+        # pytest-rerunfailures logs a failed attempt as "rerun": the next attempt decides.
+        (Outcome.NOT_RUN, "rerun", "call", Outcome.PASSED),
+        (Outcome.NOT_RUN, "rerun", "setup", Outcome.NOT_RUN),
+    ],
+)
+def test_each_report_moves_a_check_to_its_next_outcome(
+    current: Outcome, outcome: str, when: str, expected: Outcome
+) -> None:
+    report = pytest.TestReport("t.py::t", ("t.py", 0, "t"), {}, outcome, None, when)  # type: ignore[arg-type]
+    assert next_outcome(current, report) is expected
