@@ -353,15 +353,16 @@ class CutoverRun:
             self._show_status_words()
             pytest.skip(messages.BLOCKED.format(cause=cause))
         if state.declared and state.nodeid not in self.prefetched:
-            self._start_gate(item, state.gate)
+            self._start_gate(item, state)
 
-    def _start_gate(self, first: pytest.Item, gate: Gate) -> None:
-        """Hand every declared check of ``gate`` from ``first`` on to the pool at once."""
+    def _start_gate(self, first: pytest.Item, first_state: CheckState) -> None:
+        """Hand every declared check of the gate of ``first`` from it on to the pool at once."""
         if self.settings.workers == 1 or self.settings.fail_fast is FailFast.CHECK:
             return  # one at a time; fail-fast per check needs each result before the next
         items = first.session.items
         position = items.index(first)
-        guard = self._refuse_mutation if self._preflight(gate) else None
+        gate = first_state.gate
+        guard = self._refuse_mutation if first_state.preflight else None
         for item in items[position:]:
             state = self.checks.get(item.nodeid)
             if state is None or state.gate.id != gate.id:
@@ -370,9 +371,6 @@ class CutoverRun:
             if isinstance(item, PlanCheckItem) and not blocked:
                 future = self.pool.submit(item.evaluate, guard)
                 item.stash[PREFETCH_KEY] = self.prefetched[item.nodeid] = future
-
-    def _preflight(self, gate: Gate) -> bool:
-        return self.catalog is not None and self.catalog.timeline.is_preflight(gate.phase)
 
     def _refuse_mutation(self, start: ProcessStart) -> None:
         """The audit guard of preflight checks (the deny list is built when first needed)."""
@@ -415,8 +413,7 @@ class CutoverRun:
         leaves in a report, and a check's failure is settled before pytest counts it."""
         if not self.active:
             return
-        if report.longrepr is not None or report.sections:
-            redact_report(report, self.redact)
+        redact_report(report, self.redact)
         state = self.checks.get(report.nodeid)
         if state is None:
             return
