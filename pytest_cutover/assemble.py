@@ -68,10 +68,14 @@ def evidence_document(
 def ran_spans(states: Iterable[CheckState]) -> dict[str, tuple[datetime, datetime]]:
     """When each phase's checks really ran: the first start and the last end."""
     return phase_times(
-        (s.gate.phase, s.started, s.finished)
+        (s.gate.phase, _instant(s.started), _instant(s.finished))
         for s in states
         if s.started is not None and s.finished is not None and s.outcome not in _NOT_RAN
     )
+
+
+def _instant(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, timezone.utc)
 
 
 _NOT_RAN = frozenset({Outcome.DESELECTED, Outcome.NOT_RUN, Outcome.BLOCKED})

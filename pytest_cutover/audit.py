@@ -60,7 +60,25 @@ class Recorder:
             self.add(start)
 
 
-_ACTIVE: ContextVar[Recorder | None] = ContextVar("cutover_audit_recorder", default=None)
+class Relay:
+    """Hands each audit event to the recorder it is pointed at, if any.
+
+    A run points one relay at each check in turn: cheaper than setting the
+    context variable for every check.
+    """
+
+    __slots__ = ("to",)
+
+    def __init__(self) -> None:
+        self.to: Recorder | None = None
+
+    def audit(self, event: str, args: tuple[Any, ...]) -> None:
+        """Pass the event on to the recorder pointed at."""
+        if self.to is not None:
+            self.to.audit(event, args)
+
+
+_ACTIVE: ContextVar[Recorder | Relay | None] = ContextVar("cutover_audit_recorder", default=None)
 _INSTALLED = threading.Event()
 _INSTALL_LOCK = threading.Lock()
 
@@ -75,13 +93,13 @@ def recording(recorder: Recorder) -> Iterator[Recorder]:
         stop_recording(token)
 
 
-def start_recording(recorder: Recorder) -> Token[Recorder | None]:
+def start_recording(recorder: Recorder | Relay) -> Token[Recorder | Relay | None]:
     """Record the process starts of this context into ``recorder`` until :func:`stop_recording`."""
     _install()
     return _ACTIVE.set(recorder)
 
 
-def stop_recording(token: Token[Recorder | None]) -> None:
+def stop_recording(token: Token[Recorder | Relay | None]) -> None:
     """End the recording that ``token`` started (in the same context)."""
     _ACTIVE.reset(token)
 

@@ -16,6 +16,8 @@ from collections import Counter
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
 
 from pytest_cutover import messages
 from pytest_cutover.model import Gate
@@ -56,9 +58,12 @@ class Verdict(str, enum.Enum):
     ROLLBACK = "ROLLBACK"
 
 
-@dataclass(frozen=True, slots=True)
-class CheckOutcome:
-    """One check's outcome, with the words that explain it (a block reason, say)."""
+class CheckOutcome(NamedTuple):
+    """One check's outcome, with the words that explain it (a block reason, say).
+
+    A named tuple: one is made per check at the end of every run, and a frozen
+    dataclass costs three times as much to make.
+    """
 
     check_id: str
     gate: str
@@ -98,7 +103,7 @@ class Decision:
         """Whether the cutover may proceed (a CONDITIONAL-GO may, on its waivers)."""
         return self.verdict in (Verdict.GO, Verdict.CONDITIONAL_GO)
 
-    @property
+    @cached_property
     def warnings(self) -> tuple[str, ...]:
         """What did not block the decision but must be seen: advisory failures, findings."""
         advisories = tuple(
@@ -160,9 +165,11 @@ def decide(
     selected = {c.gate for c in checks if c.outcome is not Outcome.DESELECTED}
     phases = {gate.phase for gate in gates if gate.id in selected}
     in_scope = [gate for gate in gates if gate.phase in phases]
-    results = tuple(
-        _gate_result(gate, [c for c in checks if c.gate == gate.id]) for gate in in_scope
-    )
+    by_gate: dict[str, list[CheckOutcome]] = {gate.id: [] for gate in in_scope}
+    for check in checks:
+        if check.gate in by_gate:
+            by_gate[check.gate].append(check)
+    results = tuple(_gate_result(gate, by_gate[gate.id]) for gate in in_scope)
     fired = [c for c in checks if c.check_id in triggers and c.outcome in FAILING]
     blocking: list[str] = [
         messages.REASON_TRIGGER.format(check=c.check_id, message=c.message) for c in fired

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import functools
 import os
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from contextvars import Token
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -25,7 +26,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pytest
 
 from pytest_cutover import catalog, messages
-from pytest_cutover.audit import ProcessStart, Recorder, start_recording, stop_recording
+from pytest_cutover.audit import (
+    ProcessStart,
+    Recorder,
+    Relay,
+    start_recording,
+    stop_recording,
+)
 from pytest_cutover.catalog import Catalog
 from pytest_cutover.clock import utc_now, window_problems, windows
 from pytest_cutover.decision import FAILING, CheckOutcome, Decision, Outcome, Verdict, decide
@@ -38,7 +45,14 @@ from pytest_cutover.evidence import (
 )
 from pytest_cutover.failfast import FailFast, Failure, block_reason
 from pytest_cutover.items import PREFETCH_KEY, PlanCheckItem, PlanFile, SignoffItem
-from pytest_cutover.markers import MarkedCheck, MarkerError, apply_marks, read_marks
+from pytest_cutover.markers import (
+    MarkedCheck,
+    MarkerError,
+    MarkReader,
+    Normalised,
+    apply_marks,
+    normalised_marks,
+)
 from pytest_cutover.model import DEFAULT_PHASES, Gate, Plan, PlanCheck, Timeline, Waiver
 from pytest_cutover.ordering import natural_key, reorder, same_line_key
 from pytest_cutover.pool import Execution, GatePool
@@ -67,6 +81,11 @@ class CheckState:
     nodeid: str
     gate: Gate
     order: tuple[Any, ...]
+    flags: CheckFlags
+    #: Declared in the plan (run by the gate's pool), not a Python test.
+    declared: bool
+    #: In a phase before T0: the mutation guard watches the processes it starts.
+    preflight: bool
     outcome: Outcome = Outcome.NOT_RUN
     reason: str = ""
     warnings: tuple[str, ...] = ()
@@ -74,15 +93,11 @@ class CheckState:
     message: str = ""
     commands: Sequence[dict[str, Any]] = ()
     output: Sequence[tuple[str, str]] = ()
-    flags: CheckFlags = field(default_factory=CheckFlags)
-    started: datetime | None = None
-    finished: datetime | None = None
+    #: When it started and finished, in seconds since the epoch (cheaper than a datetime).
+    started: float | None = None
+    finished: float | None = None
     #: What the run made of a failure: WAIVED or WARNED, set before pytest counts it.
     settled: Outcome | None = None
-    #: Declared in the plan (run by the gate's pool), not a Python test.
-    declared: bool = False
-    #: In a phase before T0: the mutation guard watches the processes it starts.
-    preflight: bool = False
 
     def record(self) -> dict[str, Any]:
         """The check as it appears in the evidence document."""
@@ -110,7 +125,17 @@ class Running(NamedTuple):
     item: pytest.Item
     state: CheckState
     recorder: Recorder
-    token: Token[Recorder | None]
+
+
+class Placement(NamedTuple):
+    """What the checks with the same markers share: worked out once for all of them."""
+
+    gate: Gate
+    rank: int
+    preflight: bool
+    markers: Normalised
+    #: The gate and phase properties (JUnit, pytest-html).
+    properties: tuple[tuple[str, str], ...]
 
 
 class StatusWords:
@@ -167,6 +192,10 @@ class CutoverRun:
         self.pool = GatePool(settings.workers)
         self.prefetched: dict[str, Future[Execution]] = {}
         self.running: Running | None = None
+        #: Points the audit hook at the running check (set in pytest's context once).
+        self.relay = Relay()
+        self.relay_token: Token[Recorder | Relay | None] | None = None
+        self.placements: dict[MarkedCheck, Placement] = {}
         self.status_words = StatusWords(self.checks)
         #: Whether this run has a plan or cutover checks; otherwise the plugin stays out.
         self.active = plan is not None
@@ -213,7 +242,8 @@ class CutoverRun:
     def pytest_collection_modifyitems_tag(self, items: list[pytest.Item]) -> None:
         """Before any deselection: find the cutover checks, give them normalised markers."""
         try:
-            marked = [(item, marks) for item in items if (marks := read_marks(item))]
+            reader = MarkReader()
+            marked = [(item, marks) for item in items if (marks := reader.read(item))]
             if marked and is_distributed(self.config):
                 self._refuse_distribution(items)
                 return
@@ -266,10 +296,10 @@ class CutoverRun:
             pytest.exit(messages.XDIST_INCOMPATIBLE, pytest.ExitCode.USAGE_ERROR)
 
     def _register(self, item: pytest.Item, marks: MarkedCheck) -> None:
-        assert self.catalog is not None
         nodeid = item.nodeid
-        gate = catalog.resolve(self.catalog, nodeid, marks)
-        apply_marks(item, gate, self.catalog.timeline, marks)
+        placement = self.placements.get(marks) or self._place(nodeid, marks)
+        gate = placement.gate
+        apply_marks(item, placement.markers)
         plan_check: PlanCheck | None = None
         declared: tuple[Any, ...]
         if type(item) is PlanCheckItem:  # our own item classes, never subclassed
@@ -280,20 +310,35 @@ class CutoverRun:
             path, line, _ = item.location  # cached: pytest's reports need it anyway
             check_id, declared = nodeid, (1, _path_key(path), line or 0, same_line_key(nodeid))
         flags = flags_of(check_id, marks, plan_check, self._triggers)
-        problem = flag_problem(nodeid, flags, gate, self.catalog.timeline)
-        if problem is not None:
-            raise MarkerError(problem)
-        order = (self.catalog.rank(gate.id), declared)
+        if flags.trigger or flags.mutating:
+            assert self.catalog is not None
+            problem = flag_problem(nodeid, flags, gate, self.catalog.timeline)
+            if problem is not None:
+                raise MarkerError(problem)
         self.checks[nodeid] = CheckState(
             check_id,
             nodeid,
             gate,
-            order,
-            flags=flags,
-            declared=plan_check is not None,
-            preflight=self.catalog.timeline.is_preflight(gate.phase),
+            (placement.rank, declared),
+            flags,
+            plan_check is not None,
+            placement.preflight,
         )
-        item.user_properties.extend(_properties(gate))
+        item.user_properties.extend(placement.properties)
+
+    def _place(self, nodeid: str, marks: MarkedCheck) -> Placement:
+        """Where checks marked ``marks`` go; the first one (``nodeid``) is named in an error."""
+        assert self.catalog is not None
+        gate = catalog.resolve(self.catalog, nodeid, marks)
+        timeline = self.catalog.timeline
+        placement = self.placements[marks] = Placement(
+            gate,
+            self.catalog.rank(gate.id),
+            timeline.is_preflight(gate.phase),
+            normalised_marks(gate, timeline, marks),
+            (("cutover_gate", gate.id), ("cutover_phase", gate.phase)),
+        )
+        return placement
 
     @functools.cached_property
     def _triggers(self) -> frozenset[str]:
@@ -345,7 +390,11 @@ class CutoverRun:
         if state is None:
             return
         self._begin(item, state)
-        cause = block_reason(self.settings.fail_fast, state.gate, self.failures)
+        cause = (
+            block_reason(self.settings.fail_fast, state.gate, self.failures)
+            if self.failures
+            else None
+        )
         if cause is None and state.flags.mutating and not self.settings.allow_mutation:
             cause = messages.BLOCKED_MUTATING
         if cause is not None:
@@ -380,9 +429,13 @@ class CutoverRun:
         """Record every process the check starts, from its setup to its teardown."""
         if self.running is not None:  # its teardown was never reported (a rerun plugin?)
             self._finish(stopped=True)
-        recorder = Recorder(guard=self._refuse_mutation if state.preflight else None)
-        self.running = Running(item, state, recorder, start_recording(recorder))
-        state.started = datetime.now(timezone.utc)
+        if self.relay_token is None:
+            self.relay_token = start_recording(self.relay)
+        recorder = self.relay.to = Recorder(
+            guard=self._refuse_mutation if state.preflight else None
+        )
+        self.running = Running(item, state, recorder)
+        state.started = time.time()
 
     def _finish(self, stopped: bool = False) -> None:
         """Stop recording the running check, and keep what it observed as evidence
@@ -390,11 +443,11 @@ class CutoverRun:
         running, self.running = self.running, None
         if running is None:
             return
-        stop_recording(running.token)
+        self.relay.to = None
         state = running.state
-        state.finished = datetime.now(timezone.utc)
+        state.finished = time.time()
         starts = running.recorder.starts
-        future = self.prefetched.get(state.nodeid)
+        future = self.prefetched.get(state.nodeid) if state.declared else None
         if future is not None and future.done():
             execution = future.result()
             state.started, state.finished = execution.started, execution.finished
@@ -413,24 +466,29 @@ class CutoverRun:
         leaves in a report, and a check's failure is settled before pytest counts it."""
         if not self.active:
             return
-        redact_report(report, self.redact)
+        if report.longrepr is not None or report.sections:
+            redact_report(report, self.redact)
         state = self.checks.get(report.nodeid)
         if state is None:
             return
+        state.duration += report.duration
+        if report.outcome != "passed" or report.when == "call":  # a passed setup changes nothing
+            self._record_outcome(state, report)
+        if report.when == "teardown":
+            if report.sections:
+                state.output = tuple((title, text) for title, text in report.sections if text)
+            self._finish()
+
+    def _record_outcome(self, state: CheckState, report: pytest.TestReport) -> None:
         failed = report.outcome == "failed"
         if failed:
             self._settle(state, report)
-        state.duration += report.duration
         before = state.outcome
         state.outcome = state.settled or next_outcome(state.outcome, report)
         if report.outcome != "passed" and not state.message:
             state.message = report_message(report)
         if failed and state.outcome in FAILING and before not in FAILING:
             self.failures.append(Failure(state.check_id, state.gate))
-        if report.when == "teardown":
-            if report.sections:
-                state.output = tuple((title, text) for title, text in report.sections if text)
-            self._finish()
 
     def _settle(self, state: CheckState, report: pytest.TestReport) -> None:
         """Before pytest counts a failure: a blocked mutation, a waiver, an advisory check."""
@@ -483,6 +541,9 @@ class CutoverRun:
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         self._finish(stopped=True)  # a check the session stopped in the middle of
+        if self.relay_token is not None:
+            stop_recording(self.relay_token)
+            self.relay_token = None
         self.pool.shutdown()
         self._keep_unreported_runs()
         if not self.active or self.config.option.collectonly or self.settings.show_plan:
@@ -567,12 +628,6 @@ class CutoverRun:
         for text, colour in lines:
             markup = {colour: True, "bold": True} if colour else {}
             terminalreporter.write_line(self.redact(text), **markup)
-
-
-@functools.lru_cache(maxsize=1024)
-def _properties(gate: Gate) -> tuple[tuple[str, str], ...]:
-    """The gate and phase properties (JUnit, pytest-html), shared by the gate's checks."""
-    return (("cutover_gate", gate.id), ("cutover_phase", gate.phase))
 
 
 @functools.lru_cache(maxsize=4096)

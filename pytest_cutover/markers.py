@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from typing import NamedTuple, Protocol
 
 import pytest
 
@@ -28,9 +29,12 @@ class MarkerError(Exception):
     """A cutover marker is used in a way the plugin cannot read."""
 
 
-@dataclass(frozen=True)
-class MarkedCheck:
-    """What a test's markers say about it as a cutover check."""
+class MarkedCheck(NamedTuple):
+    """What a test's markers say about it as a cutover check.
+
+    A named tuple: checks with the same markers share one, looked up by value
+    for each check, and a tuple hashes much faster than a frozen dataclass.
+    """
 
     gate: str
     phase: str | None
@@ -45,65 +49,87 @@ _READ = frozenset(
 )
 
 
-def read_marks(item: pytest.Item) -> MarkedCheck | None:
-    """The cutover markers of ``item``, or None when it is not a cutover check.
+class MarkReader:
+    """Reads the cutover markers of the items of one collection, closest first.
 
-    One walk over the markers of the item and its parents, closest first (what
-    ``iter_markers`` does, with one generator instead of three): every collected
-    test is read, so this walk is much of the plugin's cost per test.
+    Every collected test is read, so this is much of the plugin's cost per
+    test. The items of one parent come one after another, so what a parent
+    (a module, a class) passes on is read once for all of its items.
     """
+
+    def __init__(self) -> None:
+        self._parent: object = None
+        self._inherited: dict[str, pytest.Mark] = {}
+
+    def read(self, item: pytest.Item) -> MarkedCheck | None:
+        """The cutover markers of ``item``, or None when it is not a cutover check."""
+        parent = item.parent
+        if parent is not self._parent:
+            self._parent = parent
+            self._inherited = _closest(parent.iter_parents()) if parent is not None else {}
+        own = _closest((item,))
+        closest = {**self._inherited, **own} if own and self._inherited else own or self._inherited
+        if not closest:
+            return None
+        gate = _single_string(item, "gate", closest.get("gate"))
+        phase = _single_string(item, "phase", closest.get("phase"))
+        if gate is None:
+            if phase is not None:
+                raise MarkerError(messages.PHASE_WITHOUT_GATE.format(nodeid=item.nodeid))
+            return None
+        return _marked_check(
+            gate,
+            phase,
+            "preflight" in closest,
+            "cutover_advisory" in closest,
+            "rollback_trigger" in closest,
+            "mutating" in closest,
+        )
+
+
+class _Marked(Protocol):
+    own_markers: list[pytest.Mark]
+
+
+def _closest(nodes: Iterable[_Marked]) -> dict[str, pytest.Mark]:
+    """The cutover markers of ``nodes`` (closest first), the closest of each name."""
     closest: dict[str, pytest.Mark] = {}
-    for node in item.iter_parents():
+    for node in nodes:
         for mark in node.own_markers:
             if mark.name in _READ and mark.name not in closest:
                 closest[mark.name] = mark
-    if not closest:
-        return None
-    gate = _single_string(item, "gate", closest.get("gate"))
-    phase = _single_string(item, "phase", closest.get("phase"))
-    if gate is None:
-        if phase is not None:
-            raise MarkerError(messages.PHASE_WITHOUT_GATE.format(nodeid=item.nodeid))
-        return None
-    return _marked_check(
-        gate,
-        phase,
-        "preflight" in closest,
-        "cutover_advisory" in closest,
-        "rollback_trigger" in closest,
-        "mutating" in closest,
-    )
+    return closest
 
 
 #: One shared (immutable) instance per combination: thousands of checks share a few.
 _marked_check = functools.cache(MarkedCheck)
 
 
-def apply_marks(item: pytest.Item, gate: Gate, timeline: Timeline, marks: MarkedCheck) -> None:
-    """Give ``item`` the normalised ``gate``, ``phase`` and ``preflight`` markers.
+#: The normalised markers of a check, and the same as keywords.
+Normalised = tuple[tuple[pytest.Mark, ...], dict[str, pytest.Mark]]
+
+
+def normalised_marks(gate: Gate, timeline: Timeline, marks: MarkedCheck) -> Normalised:
+    """The ``gate``, ``phase`` and (before T0) ``preflight`` markers a check of ``gate`` gets.
+
+    They are immutable, so the checks of a gate share them.
+    """
+    decorators = [pytest.mark.gate(id=gate.id), pytest.mark.phase(name=gate.phase)]
+    if timeline.is_preflight(gate.phase) and not marks.preflight:
+        decorators.append(pytest.mark.preflight)
+    normalised = tuple(decorator.mark for decorator in decorators)
+    return normalised, {mark.name: mark for mark in normalised}
+
+
+def apply_marks(item: pytest.Item, normalised: Normalised) -> None:
+    """Give ``item`` its normalised markers.
 
     What ``item.add_marker(mark, append=False)`` does for each, done at once:
     put them before the item's own markers, and among its keywords.
     """
-    add_preflight = timeline.is_preflight(gate.phase) and not marks.preflight
-    normalised, keywords = _normalised(gate.id, gate.phase, add_preflight)
-    item.own_markers[:0] = normalised
+    marks, keywords = normalised
+    item.own_markers[:0] = marks
     item.keywords.update(keywords)
-
-
-@functools.cache
-def _normalised(
-    gate: str, phase: str, preflight: bool
-) -> tuple[tuple[pytest.Mark, ...], dict[str, pytest.Mark]]:
-    """The markers a check of this gate gets, and the same as keywords.
-
-    They are immutable, so the checks of a gate share them.
-    """
-    decorators = [pytest.mark.gate(id=gate), pytest.mark.phase(name=phase)]
-    if preflight:
-        decorators.append(pytest.mark.preflight)
-    marks = tuple(decorator.mark for decorator in decorators)
-    return marks, {mark.name: mark for mark in marks}
 
 
 #: For each marker with one value: its keyword, what the value is, an example.

@@ -11,10 +11,10 @@ guard applies to each.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from cutover_checks.result import CheckResult
@@ -33,8 +33,9 @@ class Execution:
 
     result: CheckResult | None
     error: BaseException | None
-    started: datetime
-    finished: datetime
+    #: In seconds since the epoch.
+    started: float
+    finished: float
     starts: list[ProcessStart] = field(default_factory=list)
     #: What the mutation guard refused the check, if it refused anything.
     refused: BaseException | None = None
@@ -45,14 +46,14 @@ def execute(
 ) -> Execution:
     """Run ``check`` with its own recorder, keeping an error instead of raising it."""
     recorder = Recorder(guard=guard)
-    started = datetime.now(timezone.utc)
+    started = time.time()
     try:
         with recording(recorder):
             result = check()
     except BaseException as error:  # handed to the item, which raises it in pytest's thread
-        finished = datetime.now(timezone.utc)
+        finished = time.time()
         return Execution(None, error, started, finished, recorder.starts, recorder.refused)
-    finished = datetime.now(timezone.utc)
+    finished = time.time()
     return Execution(result, None, started, finished, recorder.starts, recorder.refused)
 
 

@@ -125,6 +125,35 @@ def test_a_class_marker_applies_to_its_methods(pytester: pytest.Pytester) -> Non
     ]
 
 
+def test_module_and_function_markers_combine_closest_first(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_m="""
+        import pytest
+
+        pytestmark = [pytest.mark.gate("G1"), pytest.mark.phase("T-10")]
+
+        def test_inherits_both():
+            pass
+
+        @pytest.mark.gate("G2")
+        @pytest.mark.phase("T-30")
+        def test_overrides_both():
+            pass
+
+        @pytest.mark.gate("G3")
+        def test_overrides_the_gate():
+            pass
+        """
+    )
+    assert selected(pytester, "-m", "phase(name='T-10')") == [
+        "test_m.py::test_inherits_both",
+        "test_m.py::test_overrides_the_gate",
+    ]
+    assert selected(pytester, "-m", "gate(id='G2') and phase(name='T-30')") == [
+        "test_m.py::test_overrides_both"
+    ]
+
+
 # -- misuse: one sentence, exit 4 ------------------------------------------------------
 
 
