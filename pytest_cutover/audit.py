@@ -17,12 +17,10 @@ import time
 import types
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar, Token
-from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class ProcessStart:
+class ProcessStart(NamedTuple):
     """A process start seen by the audit hook: what, where, how, when."""
 
     argv: tuple[str, ...]
@@ -32,15 +30,20 @@ class ProcessStart:
     blocked: bool = False
 
 
-@dataclass
 class Recorder:
-    """Collects the process starts of one check while it is active."""
+    """Collects the process starts of one check while it is active.
 
-    starts: list[ProcessStart] = field(default_factory=list)
-    #: Called before a start is recorded; it may raise to refuse the process (the mutation guard).
-    guard: Callable[[ProcessStart], None] | None = None
-    #: The guard's first refusal, kept: the check itself may catch the exception.
-    refused: BaseException | None = None
+    ``guard`` is called before a start is recorded; it may raise to refuse the
+    process (the mutation guard). Its first refusal is kept in ``refused``: the
+    check itself may catch the exception.
+    """
+
+    __slots__ = ("guard", "refused", "starts")
+
+    def __init__(self, guard: Callable[[ProcessStart], None] | None = None) -> None:
+        self.starts: list[ProcessStart] = []
+        self.guard = guard
+        self.refused: BaseException | None = None
 
     def add(self, start: ProcessStart) -> None:
         """Record ``start``; a start the guard refuses is recorded as blocked, then refused."""
@@ -48,7 +51,7 @@ class Recorder:
             try:
                 self.guard(start)
             except BaseException as refusal:
-                self.starts.append(replace(start, blocked=True))
+                self.starts.append(start._replace(blocked=True))
                 self.refused = self.refused or refusal
                 raise
         self.starts.append(start)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pytest_cutover import messages
 from pytest_cutover.markers import MarkedCheck, MarkerError
@@ -12,8 +11,7 @@ from pytest_cutover.model import Gate, Plan, Timeline
 from pytest_cutover.ordering import natural_key
 
 
-@dataclass(frozen=True)
-class Catalog:
+class Catalog(NamedTuple):
     """Every gate of the run in run order: by phase, then as declared (or by id)."""
 
     timeline: Timeline
@@ -23,21 +21,16 @@ class Catalog:
 
     def rank(self, gate_id: str) -> int:
         """Position of the gate in run order."""
-        return self._ranks[gate_id]
+        return next(rank for rank, gate in enumerate(self.gates) if gate.id == gate_id)
 
-    @functools.cached_property
     def by_id(self) -> dict[str, Gate]:
-        """The gates by id (looked up once per check)."""
+        """The gates by id."""
         return {gate.id: gate for gate in self.gates}
-
-    @functools.cached_property
-    def _ranks(self) -> dict[str, int]:
-        return {gate.id: rank for rank, gate in enumerate(self.gates)}
 
 
 def from_plan(plan: Plan) -> Catalog:
     """The plan's gates, ordered by phase and then as the plan lists them."""
-    gates = sorted(plan.gates, key=lambda gate: plan.timeline.index(gate.phase))
+    gates = sorted(plan.gates, key=lambda gate: plan.timeline.position(gate.phase))
     return Catalog(plan.timeline, tuple(gates), plan.name, plan)
 
 
@@ -72,13 +65,13 @@ def from_marks(checks: Iterable[tuple[str, MarkedCheck]], timeline: Timeline) ->
                 )
             )
     gates = [Gate(gate_id, phase or timeline.phases[0]) for gate_id, phase in phases.items()]
-    gates.sort(key=lambda gate: (timeline.index(gate.phase), natural_key(gate.id)))
+    gates.sort(key=lambda gate: (timeline.position(gate.phase), natural_key(gate.id)))
     return Catalog(timeline, tuple(gates))
 
 
 def resolve(catalog: Catalog, nodeid: str, marks: MarkedCheck) -> Gate:
     """The gate a marked check belongs to, after checking its markers agree with it."""
-    gates = catalog.by_id
+    gates = catalog.by_id()
     if marks.gate not in gates:
         plan = catalog.plan.path if catalog.plan is not None else "(none)"
         raise MarkerError(

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
 
 from pytest_cutover.model import Timeline
 
@@ -74,8 +74,7 @@ def phase_offset(phase: str) -> timedelta | None:
     return timedelta(minutes=-minutes if sign == "-" else minutes)
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(NamedTuple):
     """When a phase is planned to run; ``end`` None means open-ended."""
 
     start: datetime

@@ -15,8 +15,6 @@ import enum
 from collections import Counter
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
-from functools import cached_property
 from typing import NamedTuple
 
 from pytest_cutover import messages
@@ -73,8 +71,7 @@ class CheckOutcome(NamedTuple):
     message: str = ""
 
 
-@dataclass(frozen=True)
-class GateResult:
+class GateResult(NamedTuple):
     """A gate in scope, its status and its checks' outcomes."""
 
     gate: Gate
@@ -87,8 +84,7 @@ class GateResult:
         return ", ".join(f"{tally[o]} {o.value}" for o in Outcome if tally[o]) or "no checks"
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     """The verdict, the gates it rests on, and why."""
 
     verdict: Verdict
@@ -103,7 +99,7 @@ class Decision:
         """Whether the cutover may proceed (a CONDITIONAL-GO may, on its waivers)."""
         return self.verdict in (Verdict.GO, Verdict.CONDITIONAL_GO)
 
-    @cached_property
+    @property
     def warnings(self) -> tuple[str, ...]:
         """What did not block the decision but must be seen: advisory failures, findings."""
         advisories = tuple(

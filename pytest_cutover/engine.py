@@ -16,7 +16,6 @@ import functools
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future
 from contextvars import Token
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -70,6 +69,8 @@ from pytest_cutover.terminal import decision_lines
 from pytest_cutover.waivers import active_waiver, waiver_records
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from pytest_cutover.mutation import DenyList
 
 

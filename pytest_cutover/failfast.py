@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pytest_cutover import messages
 from pytest_cutover.model import Gate
@@ -18,8 +18,7 @@ class FailFast(str, enum.Enum):
     OFF = "off"
 
 
-@dataclass(frozen=True)
-class Failure:
+class Failure(NamedTuple):
     """A check that failed or errored, and its gate."""
 
     check_id: str

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping
-from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -14,11 +13,15 @@ from cutover_checks import CheckError, CheckResult
 from pytest_cutover import messages
 from pytest_cutover.evidence import describe_failure, record
 from pytest_cutover.model import Plan, PlanCheck
-from pytest_cutover.pool import Execution
 from pytest_cutover.signoff import Signature
 
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from pytest_cutover.pool import Execution
+
 #: The pool's run of a declared check, when its gate ran concurrently.
-PREFETCH_KEY = pytest.StashKey[Future[Execution]]()
+PREFETCH_KEY: pytest.StashKey[Future[Execution]] = pytest.StashKey()
 
 
 class CheckFailed(Exception):

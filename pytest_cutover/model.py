@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 #: The cutover moment; every phase before it is preflight.
 T0 = "T0"
 DEFAULT_PHASES = ("T-60", "T-30", "T-10", T0, "T+10", "T+30")
 
 
-@dataclass(frozen=True)
-class Timeline:
+class Timeline(NamedTuple):
     """Phases in order, with T0 among them."""
 
     phases: tuple[str, ...] = DEFAULT_PHASES
 
-    def index(self, phase: str) -> int:
+    def position(self, phase: str) -> int:
         """Position of ``phase`` on the timeline.
 
-        >>> Timeline().index("T-10")
+        >>> Timeline().position("T-10")
         2
         """
         return self.phases.index(phase)
@@ -34,17 +31,10 @@ class Timeline:
         >>> Timeline().is_preflight("T-10"), Timeline().is_preflight("T0")
         (True, False)
         """
-        return self._preflight[phase]
-
-    @functools.cached_property
-    def _preflight(self) -> dict[str, bool]:
-        """Each phase: whether it is preflight (asked once per check, so worked out once)."""
-        t0 = self.index(T0)
-        return {phase: index < t0 for index, phase in enumerate(self.phases)}
+        return self.position(phase) < self.position(T0)
 
 
-@dataclass(frozen=True)
-class Gate:
+class Gate(NamedTuple):
     """A go/no-go checkpoint: it passes only when every check in it passed."""
 
     id: str
@@ -60,8 +50,7 @@ class Gate:
         return f"{self.id} '{self.title}'" if self.title else self.id
 
 
-@dataclass(frozen=True)
-class PlanCheck:
+class PlanCheck(NamedTuple):
     """A check declared in the plan: one kind (tool, path, command) and its parameters."""
 
     id: str
@@ -75,8 +64,7 @@ class PlanCheck:
     mutating: bool = False
 
 
-@dataclass(frozen=True)
-class Waiver:
+class Waiver(NamedTuple):
     """An accepted failure of one check, until it expires."""
 
     check: str
@@ -103,16 +91,14 @@ class Waiver:
         return f"waived by {self.approver}{ticket} until {until}: {self.justification}"
 
 
-@dataclass(frozen=True)
-class Signoff:
+class Signoff(NamedTuple):
     """The roles that must sign off, as checks of one gate."""
 
     gate: str
     roles: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Rollback:
+class Rollback(NamedTuple):
     """How to roll back (shown, never run) and which checks say when."""
 
     command: str
@@ -120,15 +106,14 @@ class Rollback:
     triggers: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """A validated ``cutover.yaml``."""
 
     name: str
     path: Path
     timeline: Timeline
     gates: tuple[Gate, ...]
-    checks: tuple[PlanCheck, ...] = field(default=())
+    checks: tuple[PlanCheck, ...] = ()
     t0: datetime | None = None
     signoff: Signoff | None = None
     waivers: tuple[Waiver, ...] = ()

@@ -12,23 +12,20 @@ guard applies to each.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from concurrent.futures import Future
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from cutover_checks.result import CheckResult
 from pytest_cutover.audit import ProcessStart, Recorder, recording
 
 if TYPE_CHECKING:
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 #: Checks of one gate that run at once unless --cutover-workers says otherwise.
 DEFAULT_WORKERS = 64
 
 
-@dataclass(frozen=True)
-class Execution:
+class Execution(NamedTuple):
     """What running one check in the pool produced: a result or an error, and its processes."""
 
     result: CheckResult | None
@@ -36,7 +33,7 @@ class Execution:
     #: In seconds since the epoch.
     started: float
     finished: float
-    starts: list[ProcessStart] = field(default_factory=list)
+    starts: Sequence[ProcessStart] = ()
     #: What the mutation guard refused the check, if it refused anything.
     refused: BaseException | None = None
 

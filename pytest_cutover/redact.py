@@ -55,12 +55,10 @@ variable ``PWD`` itself (the working directory) is not a secret.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import quote, quote_plus
 
 #: What a secret is replaced with, always whole.
 MARKER = "[REDACTED]"
@@ -375,6 +373,10 @@ def _variants(value: str) -> Iterator[str]:
     stripped = value.strip()
     if not _worth_redacting(stripped):
         return
+    # Imported here: most runs have no secret variable, and every run imports this module.
+    import json  # noqa: PLC0415
+    from urllib.parse import quote, quote_plus  # noqa: PLC0415
+
     forms = {value, stripped}
     forms.update(line.strip() for line in stripped.splitlines())
     for form in list(forms):

@@ -8,9 +8,8 @@ from __future__ import annotations
 import functools
 import shlex
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from pytest_cutover import messages
 from pytest_cutover.audit import ProcessStart
@@ -30,8 +29,7 @@ MARKERS = (
 )
 
 
-@dataclass(frozen=True)
-class CheckFlags:
+class CheckFlags(NamedTuple):
     """What the plan or the markers say about one check beyond its gate."""
 
     advisory: bool = False

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -43,8 +43,7 @@ FLAGS = {
 }
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     """A value and where it came from, in words for error messages."""
 
     value: str
@@ -52,8 +51,7 @@ class Setting:
     base: Path
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """The resolved settings of one run; kept in ``config.stash[SETTINGS_KEY]``."""
 
     plan: Path | None

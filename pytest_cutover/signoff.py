@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -14,8 +14,7 @@ from pytest_cutover.clock import parse_instant, utc
 from pytest_cutover.model import Signoff
 
 
-@dataclass(frozen=True)
-class Signature:
+class Signature(NamedTuple):
     """One role signed by a person at a time (UTC, ISO-8601)."""
 
     role: str

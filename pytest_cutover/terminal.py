@@ -38,9 +38,10 @@ def decision_lines(
     if decision.reasons:
         lines.append(("reasons:", ""))
         lines.extend((f"  - {reason}", "") for reason in decision.reasons)
-    if decision.warnings:
+    warnings = decision.warnings
+    if warnings:
         lines.append(("warnings:", "yellow"))
-        lines.extend((f"  - {warning}", "yellow") for warning in decision.warnings)
+        lines.extend((f"  - {warning}", "yellow") for warning in warnings)
     if waivers:
         lines.append(("waivers:", ""))
         lines.extend((f"  - {messages.WAIVER_LINE.format(**w)}", "") for w in waivers)
