@@ -102,18 +102,16 @@ class Decision(NamedTuple):
     @property
     def warnings(self) -> tuple[str, ...]:
         """What did not block the decision but must be seen: advisory failures, findings."""
-        advisories = tuple(
-            messages.REASON_WARNED.format(check=check.check_id, message=check.message)
-            for result in self.gates
-            for check in result.checks
-            if check.outcome is Outcome.WARNED
-        )
-        findings = tuple(
-            f"{check.check_id}: {warning}"
-            for result in self.gates
-            for check in result.checks
-            for warning in check.warnings
-        )
+        advisories: list[str] = []
+        findings: list[str] = []
+        for result in self.gates:
+            for check in result.checks:
+                if check.outcome is Outcome.WARNED:
+                    advisories.append(
+                        messages.REASON_WARNED.format(check=check.check_id, message=check.message)
+                    )
+                if check.warnings:
+                    findings.extend(f"{check.check_id}: {warning}" for warning in check.warnings)
         return (*advisories, *findings, *self.notes)
 
 
@@ -158,13 +156,16 @@ def decide(
     ``triggers`` are the ids of rollback-trigger checks; ``window_problems`` the
     phases that ran outside their time window, blocking with ``enforce_window``.
     """
-    selected = {c.gate for c in checks if c.outcome is not Outcome.DESELECTED}
+    by_gate: dict[str, list[CheckOutcome]] = {gate.id: [] for gate in gates}
+    for check in checks:
+        by_gate.setdefault(check.gate, []).append(check)
+    selected = {
+        gate_id
+        for gate_id, members in by_gate.items()
+        if any(c.outcome is not Outcome.DESELECTED for c in members)
+    }
     phases = {gate.phase for gate in gates if gate.id in selected}
     in_scope = [gate for gate in gates if gate.phase in phases]
-    by_gate: dict[str, list[CheckOutcome]] = {gate.id: [] for gate in in_scope}
-    for check in checks:
-        if check.gate in by_gate:
-            by_gate[check.gate].append(check)
     results = tuple(_gate_result(gate, by_gate[gate.id]) for gate in in_scope)
     fired = [c for c in checks if c.check_id in triggers and c.outcome in FAILING]
     blocking: list[str] = [

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from contextvars import Token
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -181,6 +182,7 @@ class CutoverRun:
         self.settings = settings
         self.plan = plan
         self.catalog = catalog.from_plan(plan) if plan is not None else None
+        #: The cutover checks by nodeid; in run order once collection has ended.
         self.checks: dict[str, CheckState] = {}
         self.failures: list[Failure] = []
         self.decision: Decision | None = None
@@ -356,14 +358,11 @@ class CutoverRun:
     def pytest_collection_modifyitems_order(self, items: list[pytest.Item]) -> None:
         """After every shuffler: cutover checks in run order, other tests untouched."""
         if self.checks:
-            ranked = sorted(self.checks.values(), key=lambda state: state.order)
-            for rank, state in enumerate(ranked):
-                state.order = (rank,)  # the sort keys are not needed again
-            items[:] = reorder(items, self._order_of)
-
-    def _order_of(self, item: pytest.Item) -> tuple[Any, ...] | None:
-        state = self.checks.get(item.nodeid)
-        return state.order if state is not None else None
+            ranked = sorted(self.checks.values(), key=attrgetter("order"))
+            self.checks.clear()  # and refilled in run order, which it keeps from here on
+            self.checks.update((state.nodeid, state) for state in ranked)
+            rank = {nodeid: position for position, nodeid in enumerate(self.checks)}
+            items[:] = reorder(items, [rank.get(item.nodeid) for item in items])
 
     # -- running ------------------------------------------------------------------
 
@@ -375,7 +374,7 @@ class CutoverRun:
         if self.plan is None:
             raise pytest.UsageError(messages.SHOW_PLAN_WITHOUT_PLAN)
         python_checks: dict[str, list[str]] = {}
-        for state in sorted(self.checks.values(), key=lambda state: state.order):
+        for state in self.checks.values():
             if state.check_id == state.nodeid and state.outcome is not Outcome.DESELECTED:
                 python_checks.setdefault(state.gate.id, []).append(state.check_id)
         writer = self.config.get_terminal_writer()
@@ -551,7 +550,7 @@ class CutoverRun:
             return
         if exitstatus == pytest.ExitCode.USAGE_ERROR or self.catalog is None:
             return
-        states = sorted(self.checks.values(), key=lambda state: state.order)
+        states = list(self.checks.values())
         outcomes = [
             CheckOutcome(s.check_id, s.gate.id, s.outcome, s.reason, s.warnings, s.message)
             for s in states

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -32,19 +32,19 @@ def same_line_key(nodeid: str) -> tuple[Any, ...]:
     return natural_key(nodeid) if "[" in nodeid else (nodeid,)
 
 
-def reorder(items: Sequence[T], key: Callable[[T], Any | None]) -> list[T]:
-    """Sort the items whose ``key`` is not None among the places they hold.
+def reorder(items: Sequence[T], keys: Sequence[Any]) -> list[T]:
+    """Sort the items whose key (``keys[i]`` for ``items[i]``) is not None among the
+    places they hold.
 
     Items with key None stay exactly where they are; the others are sorted
     (stably) and put back into the same positions.
 
-    >>> reorder(["b2", "x", "a1", "y", "a0"], lambda s: None if len(s) == 1 else s)
+    >>> reorder(["b2", "x", "a1", "y", "a0"], ["b2", None, "a1", None, "a0"])
     ['a0', 'x', 'a1', 'y', 'b2']
     """
-    keyed = [(index, key(item)) for index, item in enumerate(items)]
-    places = [(index, order) for index, order in keyed if order is not None]
-    ordered = sorted(places, key=lambda place: place[1])
+    places = [index for index, key in enumerate(keys) if key is not None]
+    ordered = sorted(places, key=lambda place: keys[place])
     result = list(items)
-    for (index, _), (source, _) in zip(places, ordered, strict=True):
+    for index, source in zip(places, ordered, strict=True):
         result[index] = items[source]
     return result
