@@ -31,15 +31,17 @@ QUICK_REPEATS = 1
 #: In a run's arguments, replaced by a fresh output folder of that run (outside the tree).
 OUT = "{out}"
 
-#: Runs one command, times it, then prints its exit code, wall time and peak memory.
+#: Runs one command, times it, then prints its exit code, wall time, CPU time and peak memory.
 _WRAPPER = """\
 import json, resource, subprocess, sys, time
 with open(sys.argv[1], "wb") as log:
     start = time.perf_counter()
     done = subprocess.run(sys.argv[2:], stdout=log, stderr=subprocess.STDOUT, check=False)
     wall = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"returncode": done.returncode, "wall": wall, "maxrss_kib": peak}))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = usage.ru_utime + usage.ru_stime
+figures = {"returncode": done.returncode, "wall": wall, "cpu": cpu, "maxrss_kib": usage.ru_maxrss}
+print(json.dumps(figures))
 """
 
 
@@ -48,10 +50,12 @@ print(json.dumps({"returncode": done.returncode, "wall": wall, "maxrss_kib": pea
 
 @dataclass(frozen=True)
 class Run:
-    """One child pytest process: its exit code, wall time, peak memory and output."""
+    """One child pytest process: its exit code, wall time, CPU time (user and system),
+    peak memory and output."""
 
     returncode: int
     wall: float
+    cpu: float
     maxrss_kib: int
     log: Path
     out: Path
@@ -121,7 +125,9 @@ def run_pytest(args: Sequence[str], tree: Path, out: Path) -> Run:
         wrapped, cwd=tree, env=child_env(tree), capture_output=True, text=True, check=True
     )
     figures = json.loads(done.stdout.strip().splitlines()[-1])
-    return Run(figures["returncode"], figures["wall"], figures["maxrss_kib"], log, out)
+    return Run(
+        figures["returncode"], figures["wall"], figures["cpu"], figures["maxrss_kib"], log, out
+    )
 
 
 def measure(
@@ -132,11 +138,13 @@ def measure(
 ) -> dict[str, Measurement]:
     """Run every variant (label: (args, tree)) ``repeats`` times, interleaved; medians.
 
-    Interleaving spreads any drift of the machine over all variants alike.
+    Interleaving spreads any drift of the machine over all variants alike, and the
+    order is reversed every other round, so no variant always runs first or last.
     """
     runs: dict[str, list[Run]] = {label: [] for label in variants}
     for repeat in range(repeats):
-        for label, (args, tree) in variants.items():
+        in_order = list(variants.items())
+        for label, (args, tree) in in_order if repeat % 2 == 0 else reversed(in_order):
             out = outputs / f"{slug(label)}-{repeat}"
             run = run_pytest(args, tree, out)
             runs[label].append(run)
@@ -185,8 +193,10 @@ def print_measurements(measurements: Iterable[Measurement], memory: bool = True)
     print_table(headers, rows)
 
 
-def paired_ratio(numerator: Measurement, denominator: Measurement) -> float | None:
-    """The median over rounds of one wall time over the other's in the same round.
+def paired_ratio(
+    numerator: Measurement, denominator: Measurement, figure: str = "wall"
+) -> float | None:
+    """The median over rounds of one wall (or CPU) time over the other's in the same round.
 
     Both ran back to back in each round, so a slow spell of a shared machine (wall
     times here vary by up to 25% between identical runs) mostly hits both of a pair;
@@ -195,7 +205,9 @@ def paired_ratio(numerator: Measurement, denominator: Measurement) -> float | No
     if not (numerator.ok and denominator.ok):
         return None
     pairs = zip(numerator.runs, denominator.runs, strict=True)
-    return statistics.median(top.wall / bottom.wall for top, bottom in pairs)
+    return float(
+        statistics.median(getattr(top, figure) / getattr(bottom, figure) for top, bottom in pairs)
+    )
 
 
 def ratio(numerator: Measurement, denominator: Measurement, figure: str) -> float | None:

@@ -82,6 +82,7 @@ class CheckState:
     check_id: str
     nodeid: str
     gate: Gate
+    #: Its place in run order, as a sort key: its gate's rank, then where it was declared.
     order: tuple[Any, ...]
     flags: CheckFlags
     #: Declared in the plan (run by the gate's pool), not a Python test.
@@ -472,7 +473,8 @@ class CutoverRun:
         if state is None:
             return
         state.duration += report.duration
-        if report.outcome != "passed" or report.when == "call":  # a passed setup changes nothing
+        # A passed setup or teardown changes nothing but the duration.
+        if report.outcome != "passed" or report.when == "call":
             self._record_outcome(state, report)
         if report.when == "teardown":
             if report.sections:
