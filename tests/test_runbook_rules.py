@@ -673,6 +673,30 @@ def test_compose_down_from_a_preflight_check_is_blocked_and_recorded(
     assert "1 mutating command blocked before starting." in closeout
 
 
+def test_a_test_that_is_no_check_is_neither_guarded_nor_recorded(
+    pytester: pytest.Pytester,
+) -> None:
+    plan(pytester, "checks: []\nmutation_guard: {deny: ['echo tidy']}\n")
+    pytester.makepyfile(
+        test_mixed="""
+        import subprocess
+        import pytest
+
+        @pytest.mark.gate("G1")
+        def test_preflight_check():
+            subprocess.run(["echo", "checked"], check=True)
+
+        def test_ordinary():
+            subprocess.run(["echo", "tidy"], check=True)
+        """
+    )
+    result = pytester.runpytest("-p", "no:randomly", "--cutover-evidence=ev")
+    result.assert_outcomes(passed=2)
+    checks = evidence(pytester)["checks"]
+    assert [c["id"] for c in checks] == ["test_mixed.py::test_preflight_check"]  # type: ignore[index,union-attr]
+    assert [c["argv"] for c in checks[0]["commands"]] == [["echo", "checked"]]  # type: ignore[index]
+
+
 def test_the_deny_list_is_extended_by_the_plan(pytester: pytest.Pytester) -> None:
     plan(
         pytester,
