@@ -1,8 +1,9 @@
 """Start a process for a check: an argument list, bounded in time and in output kept.
 
 A process that outlives its timeout is killed together with its whole process
-group, and so is anything it left running in that group when it ended: a check
-leaves no process behind.
+group, and so is anything it left running in that group when it ended, or when
+the wait for it was interrupted (an exception in this thread, a
+:mod:`~cutover_checks.cancel` from another): a check leaves no process behind.
 """
 
 from __future__ import annotations
@@ -17,7 +18,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
+from cutover_checks import cancel
 from cutover_checks.result import OUTPUT_LIMIT, CommandRun
+
+#: What a command of a cancelled check says instead of its output.
+NOT_STARTED_CANCELLED = "not started: the check was cancelled"
 
 
 def execute(
@@ -37,6 +42,9 @@ def execute(
     environment = {**os.environ, **env} if env else None
     names = tuple(sorted(env)) if env else ()
     started = time.monotonic()
+    cancellation = cancel.current()
+    if cancellation is not None and cancellation.cancelled:
+        return CommandRun(argv, workdir, None, 0.0, "", NOT_STARTED_CANCELLED, env=names)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         try:
             process = subprocess.Popen(
@@ -53,12 +61,17 @@ def execute(
             return CommandRun(
                 argv, workdir, None, time.monotonic() - started, "", reason, env=names
             )
+        if cancellation is not None:
+            cancellation.started(process.pid)
         try:
             exit_code: int | None = process.wait(timeout=timeout)
             timed_out = False
         except subprocess.TimeoutExpired:
             exit_code, timed_out = None, True
-        _kill_group(process)
+        finally:  # also when the wait is interrupted: nothing of the check outlives it
+            _kill_group(process)
+            if cancellation is not None:
+                cancellation.ended(process.pid)
         duration = time.monotonic() - started
         return CommandRun(
             argv, workdir, exit_code, duration, _read(out), _read(err), timed_out, names

@@ -1,7 +1,8 @@
 """Try a check again until it holds: "healthy within N minutes" after T0.
 
 Bounded three ways: a number of attempts, a pause between them, and an
-optional deadline after which no new attempt starts.
+optional deadline after which no new attempt starts. A cancelled check
+(:mod:`cutover_checks.cancel`) stops at once.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from cutover_checks.cancel import pause
 from cutover_checks.errors import InvalidArgument
 from cutover_checks.result import CheckResult, CommandRun
 
@@ -39,9 +41,8 @@ def retry(
         commands.extend(result.commands)
         elapsed = time.monotonic() - started
         out_of_time = deadline is not None and elapsed + interval > deadline
-        if result.ok or attempt == attempts or out_of_time:
+        if result.ok or attempt == attempts or out_of_time or pause(interval):
             break
-        time.sleep(interval)
     details = {**result.details, "attempts": attempt, "elapsed": round(elapsed, 3)}
     message = result.message
     if attempt > 1:

@@ -35,6 +35,7 @@ def evidence_document(
             "sha256": file_sha256(plan.path) if plan is not None else None,
         },
         run=run_info(
+            run_id=run.run_id,
             started=run.started,
             cwd=config.invocation_params.dir,
             argv=config.invocation_params.args,
@@ -78,7 +79,7 @@ def _instant(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, timezone.utc)
 
 
-_NOT_RAN = frozenset({Outcome.DESELECTED, Outcome.NOT_RUN, Outcome.BLOCKED})
+_NOT_RAN = frozenset({Outcome.DESELECTED, Outcome.NOT_COLLECTED, Outcome.NOT_RUN, Outcome.BLOCKED})
 
 
 def _signoff(run: CutoverRun) -> dict[str, Any] | None:

@@ -4,7 +4,13 @@ A check that calls ``subprocess.run``, ``os.system``, ``os.exec*``,
 ``os.posix_spawn`` or ``os.spawn*`` directly is recorded as well as one that
 uses :mod:`cutover_checks`. Audit hooks cannot be removed once added, so one
 hook is added per process, the first time it is needed; it does nothing unless
-a :class:`Recorder` is active in the current context (a thread, or a task).
+a run is recording. Where a process start goes:
+
+1. to the recorder of its context (a declared check running on its gate's pool);
+2. else to the owner of its thread: the check that was running when the thread
+   started, while that check runs (afterwards to the run, as a late start);
+3. else to the check running now (the main thread, and threads started outside
+   any check); with no check running, nowhere: other tests are not audited.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import threading
 import time
 import types
 from collections.abc import Callable, Iterator, Sequence
-from contextvars import ContextVar, Token
+from contextvars import ContextVar
 from typing import Any, NamedTuple
 
 
@@ -35,15 +41,18 @@ class Recorder:
 
     ``guard`` is called before a start is recorded; it may raise to refuse the
     process (the mutation guard). Its first refusal is kept in ``refused``: the
-    check itself may catch the exception.
+    check itself may catch the exception. Once :meth:`close` d (the check has
+    ended), what a thread of the check still starts goes to ``late``.
     """
 
-    __slots__ = ("guard", "refused", "starts")
+    __slots__ = ("closed", "guard", "late", "refused", "starts")
 
     def __init__(self, guard: Callable[[ProcessStart], None] | None = None) -> None:
         self.starts: list[ProcessStart] = []
         self.guard = guard
         self.refused: BaseException | None = None
+        self.closed = False
+        self.late: Callable[[ProcessStart], None] | None = None
 
     def add(self, start: ProcessStart) -> None:
         """Record ``start``; a start the guard refuses is recorded as blocked, then refused."""
@@ -51,10 +60,22 @@ class Recorder:
             try:
                 self.guard(start)
             except BaseException as refusal:
-                self.starts.append(start._replace(blocked=True))
+                self._keep(start._replace(blocked=True))
                 self.refused = self.refused or refusal
                 raise
-        self.starts.append(start)
+        self._keep(start)
+
+    def _keep(self, start: ProcessStart) -> None:
+        if self.closed:
+            if self.late is not None:
+                self.late(start)
+        else:
+            self.starts.append(start)
+
+    def close(self, late: Callable[[ProcessStart], None] | None = None) -> None:
+        """The check has ended: hand what its threads start from now on to ``late``."""
+        self.closed = True
+        self.late = late
 
     def audit(self, event: str, args: tuple[Any, ...]) -> None:
         """One audit event of this recorder's context: record it if it starts a process."""
@@ -64,10 +85,11 @@ class Recorder:
 
 
 class Relay:
-    """Hands each audit event to the recorder it is pointed at, if any.
+    """Hands each audit event to the check running now, if any.
 
-    A run points one relay at each check in turn: cheaper than setting the
-    context variable for every check.
+    A run points its relay at each check in turn. It serves the main thread,
+    and every thread that has no recorder of its own: one started outside any
+    check, or before the run began recording.
     """
 
     __slots__ = ("to",)
@@ -81,7 +103,12 @@ class Relay:
             self.to.audit(event, args)
 
 
-_ACTIVE: ContextVar[Recorder | Relay | None] = ContextVar("cutover_audit_recorder", default=None)
+#: A recorder set for one context: a check run on a worker thread, or :func:`recording`.
+_ACTIVE: ContextVar[Recorder | None] = ContextVar("cutover_audit_recorder", default=None)
+#: The relay of the run that is recording, for every thread (one run at a time per process).
+_RUN: list[Relay | None] = [None]
+#: Per thread: the recorder of the check that was running when the thread started.
+_OWNERS = threading.local()
 _INSTALLED = threading.Event()
 _INSTALL_LOCK = threading.Lock()
 
@@ -89,22 +116,56 @@ _INSTALL_LOCK = threading.Lock()
 @contextlib.contextmanager
 def recording(recorder: Recorder) -> Iterator[Recorder]:
     """Record the process starts of this context into ``recorder`` until the block ends."""
-    token = start_recording(recorder)
+    _install()
+    token = _ACTIVE.set(recorder)
     try:
         yield recorder
     finally:
-        stop_recording(token)
+        _ACTIVE.reset(token)
 
 
-def start_recording(recorder: Recorder | Relay) -> Token[Recorder | Relay | None]:
-    """Record the process starts of this context into ``recorder`` until :func:`stop_recording`."""
+class Attachment(NamedTuple):
+    """A relay recording for a run, and the thread profile hook it replaced."""
+
+    relay: Relay
+    profile: Any
+
+
+def attach(relay: Relay) -> Attachment:
+    """Record every process of the run through ``relay``, from any thread, until :func:`detach`.
+
+    Each thread started from now on is given, as its owner, the recorder of the
+    check running when it started: its processes are that check's, and guarded
+    like its own.
+    """
     _install()
-    return _ACTIVE.set(recorder)
+    _RUN[0] = relay
+    previous = threading.getprofile()
+    threading.setprofile(_adopter(relay, previous))
+    return Attachment(relay, previous)
 
 
-def stop_recording(token: Token[Recorder | Relay | None]) -> None:
-    """End the recording that ``token`` started (in the same context)."""
-    _ACTIVE.reset(token)
+def detach(attachment: Attachment) -> None:
+    """Stop what :func:`attach` started."""
+    if _RUN[0] is attachment.relay:
+        _RUN[0] = None
+    threading.setprofile(attachment.profile)
+
+
+def _adopter(relay: Relay, previous: Any) -> Callable[[Any, str, Any], None]:
+    """The profile hook a new thread runs once: it takes the running check as its owner.
+
+    It runs first thing in the new thread (``threading`` sets it before the
+    thread's target), then gives the thread the profile hook it had before.
+    """
+
+    def adopt(frame: Any, event: str, arg: Any) -> None:
+        _OWNERS.recorder = relay.to
+        sys.setprofile(previous)
+        if previous is not None:
+            previous(frame, event, arg)
+
+    return adopt
 
 
 def process_start(event: str, args: tuple[Any, ...]) -> ProcessStart | None:
@@ -137,8 +198,11 @@ _PROCESS_EVENTS = frozenset(
 
 
 def _hook(event: str, args: tuple[Any, ...]) -> None:
+    """Route a process start: to its context's recorder, its thread's owner, or the run."""
     if event in _PROCESS_EVENTS:
-        recorder = _ACTIVE.get()
+        recorder: Recorder | Relay | None = _ACTIVE.get()
+        if recorder is None:
+            recorder = getattr(_OWNERS, "recorder", None) or _RUN[0]
         if recorder is not None:
             recorder.audit(event, args)
 
@@ -161,7 +225,12 @@ def _detached(function: Callable[[str, tuple[Any, ...]], None]) -> Any:
     test item and report alive to the very end, where freeing them costs a full
     extra garbage-collection pass (measured: a fifth of the plugin's cost per test).
     """
-    namespace = {"_ACTIVE": _ACTIVE, "_PROCESS_EVENTS": _PROCESS_EVENTS}
+    namespace = {
+        "_ACTIVE": _ACTIVE,
+        "_OWNERS": _OWNERS,
+        "_PROCESS_EVENTS": _PROCESS_EVENTS,
+        "_RUN": _RUN,
+    }
     return types.FunctionType(function.__code__, namespace, function.__name__)
 
 

@@ -5,10 +5,18 @@ A bundle is a folder with ``report.html``, ``evidence.json``, ``closeout.md``,
 ``sha256sum -c MANIFEST.sha256`` checks it). It is built in a temporary folder
 next to its place and moved there in one rename, so no reader ever sees a
 half-written bundle.
+
+A run that will write a bundle first moves the previous one aside, to
+``DIR.previous-<its run id>``, marked ``SUPERSEDED.json``, and leaves
+``IN_PROGRESS.json`` in ``DIR``. A run that ends (also interrupted) replaces
+both with its own bundle; one that is killed (SIGKILL, ``os._exit``, a
+timeout plugin's thread method) leaves the marker, and ``verify`` reports that
+no bundle of the latest run exists, never the previous GO as current.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -25,6 +33,11 @@ from pytest_cutover.document import disagreements
 
 MANIFEST = "MANIFEST.sha256"
 CONTENTS = ("closeout.md", "evidence.json", "junit.xml", "report.html")
+#: In DIR while a run that will write its bundle there is under way.
+IN_PROGRESS = "IN_PROGRESS.json"
+#: In a bundle that a later run moved aside.
+SUPERSEDED = "SUPERSEDED.json"
+_MARKERS = (IN_PROGRESS, SUPERSEDED)
 _MANIFEST_LINE = re.compile(r"^([0-9a-f]{64})  (\S.*)$")
 
 
@@ -43,9 +56,56 @@ def check_destination(directory: Path) -> str | None:
     if not directory.is_dir():
         return f"{directory} exists and is not a folder"
     present = {entry.name for entry in directory.iterdir()}
-    if present and not (MANIFEST in present and present <= {MANIFEST, *CONTENTS}):
+    if present == {IN_PROGRESS}:
+        return None  # a run that never finished
+    if present and not (MANIFEST in present and present <= {MANIFEST, *CONTENTS, *_MARKERS}):
         return f"{directory} already holds files that are not an evidence bundle"
     return None
+
+
+def begin_run(directory: Path, run_id: str, started: str) -> Path | None:
+    """Before a run: move a previous bundle at ``directory`` aside, marked superseded, and
+    mark ``directory`` as holding a run under way. Returns where the previous bundle went."""
+    aside = None
+    if (directory / MANIFEST).is_file():
+        previous = _run_id_of(directory) or uuid.uuid4().hex
+        aside = directory.parent / f"{directory.name}.previous-{previous}"
+        if aside.exists():
+            aside = aside.with_name(f"{aside.name}-{uuid.uuid4().hex[:8]}")
+        marker = {"superseded_by": run_id, "at": started}
+        (directory / SUPERSEDED).write_text(json.dumps(marker) + "\n", encoding="utf-8")
+        directory.rename(aside)
+    directory.mkdir(parents=True, exist_ok=True)
+    note = {"run_id": run_id, "started": started, "previous": str(aside) if aside else None}
+    (directory / IN_PROGRESS).write_text(json.dumps(note) + "\n", encoding="utf-8")
+    return aside
+
+
+def finish_run(aside: Path | None) -> None:
+    """The run wrote its bundle: the previous one it replaces is removed, as before runs
+    marked their place (a bundle holds the latest run; a record keeps them all)."""
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def undo_run(directory: Path, aside: Path | None) -> None:
+    """The run decided nothing (a usage error, no cutover check selected): the folder is
+    put back as it was, with the previous bundle in place."""
+    (directory / IN_PROGRESS).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        directory.rmdir()
+    if aside is not None and aside.is_dir() and not directory.exists():
+        (aside / SUPERSEDED).unlink(missing_ok=True)
+        aside.rename(directory)
+
+
+def _run_id_of(directory: Path) -> str | None:
+    try:
+        document = json.loads((directory / "evidence.json").read_text(encoding="utf-8"))
+        run_id = document["run"]["run_id"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return run_id if isinstance(run_id, str) and re.fullmatch(r"[\w.-]+", run_id) else None
 
 
 def write_bundle(directory: Path, document: Mapping[str, Any]) -> None:
@@ -97,10 +157,12 @@ def verify_bundle(directory: Path) -> list[str]:
     """Every problem with the bundle at ``directory``; an empty list means it is intact."""
     if not directory.is_dir():
         return [f"{directory} is not a folder"]
+    problems = _marker_problems(directory)
     manifest = directory / MANIFEST
     if not manifest.is_file():
+        if problems:
+            return problems
         return [f"{MANIFEST} is missing, so nothing in {directory} can be checked"]
-    problems: list[str] = []
     listed: set[str] = set()
     for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
         match = _MANIFEST_LINE.match(line)
@@ -114,12 +176,42 @@ def verify_bundle(directory: Path) -> list[str]:
             problems.append(f"{name} was removed")
         elif _digest(target) != digest:
             problems.append(f"{name} was changed")
-    present = {entry.name for entry in directory.iterdir()} - {MANIFEST}
+    present = {entry.name for entry in directory.iterdir()} - {MANIFEST, *_MARKERS}
     problems.extend(f"{name} was added" for name in sorted(present - listed))
     problems.extend(f"{name} is missing from {MANIFEST}" for name in CONTENTS if name not in listed)
     if (directory / "evidence.json").is_file():
         problems.extend(_evidence_problems(directory / "evidence.json"))
     return problems
+
+
+def _marker_problems(directory: Path) -> list[str]:
+    """What the run markers say: a run that never finished here, a bundle superseded."""
+    problems = []
+    in_progress = _marker(directory / IN_PROGRESS)
+    if in_progress is not None:
+        problems.append(
+            messages.VERIFY_IN_PROGRESS.format(
+                run_id=in_progress.get("run_id"), started=in_progress.get("started")
+            )
+        )
+    superseded = _marker(directory / SUPERSEDED)
+    if superseded is not None:
+        problems.append(
+            messages.VERIFY_SUPERSEDED.format(
+                run_id=superseded.get("superseded_by"), at=superseded.get("at")
+            )
+        )
+    return problems
+
+
+def _marker(path: Path) -> dict[str, Any] | None:
+    if not path.exists():
+        return None
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        found = None
+    return found if isinstance(found, dict) else {}
 
 
 def _evidence_problems(path: Path) -> list[str]:

@@ -1,9 +1,10 @@
 """From check outcomes to gate statuses to the go/no-go decision. Fail-closed.
 
 GO only when every gate in scope ran and passed. The scope is every gate of
-every phase the run selected a check from; a gate with a deselected, skipped,
-unrun or xfail-marked check is INCOMPLETE, and a run with no selected check,
-an interruption or an internal error is NO-GO. A failure covered by a valid
+the phases the run decides (see :mod:`pytest_cutover.selection`); a gate with
+a deselected, uncollected, skipped, unrun or xfail-marked check is INCOMPLETE,
+and a run with no gate in scope, a check that could not be collected, an
+interruption or an internal error is NO-GO. A failure covered by a valid
 waiver makes its gate WAIVED and the decision at best CONDITIONAL-GO; a failed
 advisory check is WARNED and blocks nothing; a failed rollback trigger makes
 the decision ROLLBACK, whatever else happened.
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
@@ -34,6 +35,7 @@ class Outcome(str, enum.Enum):
     XFAILED = "xfailed"
     XPASSED = "xpassed"
     DESELECTED = "deselected"
+    NOT_COLLECTED = "not collected"
     NOT_RUN = "not run"
 
 
@@ -93,6 +95,10 @@ class Decision(NamedTuple):
     out_of_scope: tuple[Gate, ...]
     reasons: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    #: The phases the run decided, in timeline order.
+    phases: tuple[str, ...] = ()
+    #: What kept checks from being collected (among the reasons too).
+    problems: tuple[str, ...] = ()
 
     @property
     def go(self) -> bool:
@@ -145,6 +151,8 @@ def decide(
     gates: Sequence[Gate],
     checks: Sequence[CheckOutcome],
     *,
+    phases: Collection[str] | None = None,
+    problems: Sequence[str] = (),
     interrupted: bool = False,
     internal_error: bool = False,
     triggers: AbstractSet[str] = frozenset(),
@@ -153,19 +161,17 @@ def decide(
 ) -> Decision:
     """Decide for a run of ``checks`` over ``gates`` (in run order).
 
-    ``triggers`` are the ids of rollback-trigger checks; ``window_problems`` the
-    phases that ran outside their time window, blocking with ``enforce_window``.
+    ``phases`` are the phases the run decides (all of the gates' phases when
+    None); ``problems`` what kept checks of the run from being collected, each a
+    sentence that blocks. ``triggers`` are the ids of rollback-trigger checks;
+    ``window_problems`` the phases that ran outside their time window, blocking
+    with ``enforce_window``.
     """
     by_gate: dict[str, list[CheckOutcome]] = {gate.id: [] for gate in gates}
     for check in checks:
         by_gate.setdefault(check.gate, []).append(check)
-    selected = {
-        gate_id
-        for gate_id, members in by_gate.items()
-        if any(c.outcome is not Outcome.DESELECTED for c in members)
-    }
-    phases = {gate.phase for gate in gates if gate.id in selected}
-    in_scope = [gate for gate in gates if gate.phase in phases]
+    decided = {gate.phase for gate in gates} if phases is None else set(phases)
+    in_scope = [gate for gate in gates if gate.phase in decided]
     results = tuple(_gate_result(gate, by_gate[gate.id]) for gate in in_scope)
     fired = [c for c in checks if c.check_id in triggers and c.outcome in FAILING]
     blocking: list[str] = [
@@ -177,6 +183,7 @@ def decide(
         blocking.append(messages.REASON_INTERRUPTED)
     if not results:
         blocking.append(messages.REASON_NOTHING_RAN)
+    blocking.extend(problems)
     if enforce_window:
         blocking.extend(window_problems)
     unpassed = [r for r in results if r.status not in (GateStatus.PASSED, GateStatus.WAIVED)]
@@ -188,9 +195,19 @@ def decide(
         verdict = Verdict.NO_GO
     else:
         verdict = Verdict.CONDITIONAL_GO if waived else Verdict.GO
-    out_of_scope = tuple(gate for gate in gates if gate.phase not in phases)
+    out_of_scope = tuple(gate for gate in gates if gate.phase not in decided)
     notes = () if enforce_window else tuple(window_problems)
-    return Decision(verdict, name, results, out_of_scope, (*blocking, *waived), notes)
+    ordered = tuple(dict.fromkeys(g.phase for g in gates if g.phase in decided))
+    return Decision(
+        verdict,
+        name,
+        results,
+        out_of_scope,
+        (*blocking, *waived),
+        notes,
+        ordered,
+        tuple(problems),
+    )
 
 
 def _gate_result(gate: Gate, checks: Sequence[CheckOutcome]) -> GateResult:
@@ -212,16 +229,27 @@ def _reason(result: GateResult) -> str:
     return messages.REASON_GATE.format(gate=result.gate.label(), status=status.value, detail=detail)
 
 
+#: Outcomes whose reason says how the check was left out: it is named with them.
+_LEFT_OUT = frozenset({Outcome.DESELECTED, Outcome.NOT_COLLECTED, Outcome.NOT_RUN})
+
+
 def _listing(checks: Sequence[CheckOutcome], outcomes: AbstractSet[Outcome]) -> str:
-    """Name the checks with these outcomes, grouped by outcome.
+    """Name the checks with these outcomes, grouped by outcome (and how they were left out).
 
     >>> _listing([CheckOutcome("a", "G1", Outcome.FAILED)], {Outcome.FAILED})
     'a failed'
+    >>> _listing([CheckOutcome("b", "G1", Outcome.DESELECTED, "-k 'a'")], {Outcome.DESELECTED})
+    "b deselected (-k 'a')"
     """
     parts = []
     for outcome in Outcome:
-        if outcome in outcomes:
-            ids = [check.check_id for check in checks if check.outcome is outcome]
-            if ids:
-                parts.append(f"{', '.join(ids)} {outcome.value}")
+        if outcome not in outcomes:
+            continue
+        groups: dict[str, list[str]] = {}
+        for check in checks:
+            if check.outcome is outcome:
+                how = check.reason if outcome in _LEFT_OUT else ""
+                groups.setdefault(how, []).append(check.check_id)
+        for how, ids in groups.items():
+            parts.append(f"{', '.join(ids)} {outcome.value}" + (f" ({how})" if how else ""))
     return "; ".join(parts)

@@ -16,12 +16,13 @@ from pytest_cutover.model import Plan, PlanCheck
 from pytest_cutover.signoff import Signature
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from pytest_cutover.pool import Handle
 
-    from pytest_cutover.pool import Execution
-
-#: The pool's run of a declared check, when its gate ran concurrently.
-PREFETCH_KEY: pytest.StashKey[Future[Execution]] = pytest.StashKey()
+#: The pool's run of a declared check, when its gate runs concurrently; taken by the check's
+#: first run, so that a rerun (pytest-rerunfailures) runs the check again.
+PREFETCH_KEY: pytest.StashKey[Handle] = pytest.StashKey()
+#: Whether a declared check held, by its own result: what its reports must agree with.
+VERDICT_KEY: pytest.StashKey[bool] = pytest.StashKey()
 
 
 class CheckFailed(Exception):
@@ -85,20 +86,19 @@ class PlanCheckItem(pytest.Item):
             return CheckResult(False, str(error))
 
     def runtest(self) -> None:
-        future = self.stash.get(PREFETCH_KEY, None)
-        if future is None:
+        self.stash[VERDICT_KEY] = False
+        handle = self.stash.get(PREFETCH_KEY, None)
+        if handle is None:
             result = self.evaluate()
         else:
-            execution = future.result()
-            if execution.error is not None:
-                raise execution.error
-            assert execution.result is not None
-            result = execution.result
+            del self.stash[PREFETCH_KEY]
+            result = _wait_for(handle)
         record(self, result)
         parent = self.parent
         strict = isinstance(parent, PlanFile) and parent.strict
         if not result.ok or (strict and result.warnings):
             raise CheckFailed(self.check, strict_result(result) if result.ok else result)
+        self.stash[VERDICT_KEY] = True
 
     def repr_failure(
         self,
@@ -108,7 +108,7 @@ class PlanCheckItem(pytest.Item):
         if isinstance(excinfo.value, CheckFailed):
             check, result = excinfo.value.check, excinfo.value.result
             return describe_failure(check.id, result, f"{check.kind} {_shown(check)}")
-        return str(super().repr_failure(excinfo, style=style))
+        return _one_line(excinfo) or str(super().repr_failure(excinfo, style=style))
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.check.line - 1, f"cutover check {self.check.id}"
@@ -127,6 +127,7 @@ class SignoffItem(pytest.Item):
         self.add_marker(pytest.mark.gate(id=gate))
 
     def runtest(self) -> None:
+        self.stash[VERDICT_KEY] = False
         signature = self.signature
         if signature is None:
             result = CheckResult(False, messages.NO_SIGNATURE.format(role=self.role))
@@ -136,6 +137,7 @@ class SignoffItem(pytest.Item):
         record(self, result)
         if not result.ok:
             raise SignoffMissing(result.message)
+        self.stash[VERDICT_KEY] = True
 
     def repr_failure(
         self,
@@ -144,7 +146,7 @@ class SignoffItem(pytest.Item):
     ) -> str:
         if isinstance(excinfo.value, SignoffMissing):
             return f"cutover check {self.name} failed: {excinfo.value}"
-        return str(super().repr_failure(excinfo, style=style))
+        return _one_line(excinfo) or str(super().repr_failure(excinfo, style=style))
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"cutover sign-off {self.role}"
@@ -152,6 +154,30 @@ class SignoffItem(pytest.Item):
 
 class SignoffMissing(Exception):
     """A required role has not signed off."""
+
+
+def _wait_for(handle: Handle) -> CheckResult:
+    """The result of a check the pool runs; stopped when the wait for it is interrupted
+    (a timeout plugin's alarm, SIGTERM, Ctrl-C), so that none of its commands outlives it."""
+    assert handle.future is not None
+    try:
+        execution = handle.future.result()
+    except BaseException:
+        handle.stop()
+        raise
+    if execution.error is not None:
+        raise execution.error
+    assert execution.result is not None
+    return execution.result
+
+
+def _one_line(excinfo: pytest.ExceptionInfo[BaseException]) -> str | None:
+    """A failure raised into a declared check from outside (``pytest.fail`` from a timeout
+    plugin, say) is its own message: its traceback would show only pytest's and the pool's
+    insides."""
+    if isinstance(excinfo.value, pytest.fail.Exception):
+        return str(excinfo.value)
+    return None
 
 
 def strict_result(result: CheckResult) -> CheckResult:

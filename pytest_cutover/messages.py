@@ -33,6 +33,9 @@ UNKNOWN_GATE = "{where}: unknown gate '{gate}'; gates: {gates}"
 TRIGGER_IN_PREFLIGHT = (
     "rollback trigger {check} is a preflight check; triggers belong to phases from T0 on"
 )
+NO_PYTHON_CHECKS = (
+    "no file or folder '{path}' next to the plan; give the folders of its Python checks"
+)
 MUTATING_IN_PREFLIGHT = (
     "check {check} is mutating and its gate is in a preflight phase; preflight never mutates"
 )
@@ -49,6 +52,13 @@ BAD_SIGNOFF_FILE = (
     "a sign-off file maps each role to a name, or to {name: ..., at: <time with offset>}"
 )
 NO_SIGNOFF_PLAN = "{source}: sign-offs were given, but the plan has no signoff section"
+BLANK_SIGNOFF_NAME = (
+    "{source}: the sign-off of '{role}' has a blank name; a sign-off names the person who signs"
+)
+SIGNOFF_IN_FUTURE = (
+    "{source}: the sign-off of '{role}' is dated {at}, later than now ({now}); "
+    "give the time it was signed, with its offset"
+)
 SHOW_PLAN_WITHOUT_PLAN = (
     "--cutover-show-plan: there is no plan to show; give --cutover-plan or add cutover.yaml"
 )
@@ -96,6 +106,16 @@ BLOCKED = "blocked: {cause}"
 BLOCKED_BY_GATE = "gate {gate} failed"
 BLOCKED_BY_CHECK = "check {check} failed (--cutover-fail-fast=check)"
 RAN_NOT_REPORTED = "ran in its gate's pool, but the session stopped before it was reported"
+REMOVED_BY_PLUGIN = "another plugin removed it from the run without reporting it deselected"
+BY_PHASE_OPTION = "--cutover-phase"
+STOPPED_BEFORE = "the run stopped before it: {why}"
+STOPPED_DURING = "the run was interrupted while it ran"
+REPORT_DISAGREES = (
+    "another plugin or a conftest changed its report to {reported}, but the check {truth}; "
+    "recorded as an error"
+)
+RERUN_PASSED = "passed on attempt {attempt} after {failed} failed attempt(s) (a rerun)"
+TERMINATED = "{signal}: the run was terminated; the decision is NO-GO"
 BLOCKED_MUTATING = "mutating check; run with --cutover-allow-mutation to allow it"
 MUTATION_BLOCKED = "blocked mutating command: {command} (matches '{pattern}')"
 NO_SIGNATURE = (
@@ -107,6 +127,29 @@ SIGNED = "signed off by {name} at {at}"
 REASON_INTERRUPTED = "the run was interrupted before every check ran"
 REASON_INTERNAL_ERROR = "pytest stopped with an internal error"
 REASON_NOTHING_RAN = "no cutover check was selected, so no gate ran"
+NO_CUTOVER_SELECTED = "no cutover check selected: no cutover decision"
+PROBLEM_LEFT_OUT = (
+    "{how} left out {path}, in {folder}, a folder of the plan's Python checks: "
+    "its checks were not collected"
+)
+PROBLEM_COLLECTION_ERROR = (
+    "{path} could not be collected (a collection error): its checks are unknown"
+)
+PROBLEM_LAST_FAILED = (
+    "--lf ran only the checks that failed last time: the others were not collected, so a "
+    "check that fails now may not have run; decide without --lf"
+)
+PROBLEM_NARROWED = (
+    "the path arguments name only part of {folder}, a folder of the plan's Python checks: "
+    "the checks outside them were not collected; name the folder, or give no path"
+)
+PROBLEM_PLAN_NOT_IN_ARGS = (
+    "the path arguments include neither the plan nor the folders of its Python checks, so "
+    "the plan's other checks were not collected; run pytest with no path, or with {plan}"
+)
+PROBLEM_COLLECTION_ERROR_ANYWHERE = (
+    "{path} could not be collected (a collection error), and without a plan its checks are unknown"
+)
 REASON_GATE = "gate {gate} {status}: {detail}"
 REASON_NO_CHECKS = "it has no checks"
 REASON_TRIGGER = "rollback trigger {check} failed: {message}"
@@ -118,6 +161,13 @@ ROLLBACK_RUNBOOK = "rollback runbook: {runbook}"
 OUT_OF_SCOPE = "not in this run (phase not selected): {gates}"
 BUNDLE_WRITTEN = (
     "evidence bundle: {path} (open report.html; verify with python -m pytest_cutover verify)"
+)
+VERIFY_IN_PROGRESS = (
+    "a run (run id {run_id}) began here at {started} and never wrote its bundle "
+    "(it was killed): nothing here is evidence of the latest run"
+)
+VERIFY_SUPERSEDED = (
+    "superseded: a later run (run id {run_id}) began at {at}; this bundle is not the latest run"
 )
 CANNOT_RECOMPUTE = "the decision cannot be recomputed from it: {error}"
 BUNDLE_NOT_WRITTEN = "evidence bundle NOT written to {path}: {error}"

@@ -119,3 +119,5 @@ class Plan(NamedTuple):
     waivers: tuple[Waiver, ...] = ()
     rollback: Rollback | None = None
     deny: tuple[str, ...] = ()
+    #: The folders of its Python checks, when the plan names them (``python_checks``).
+    python_checks: tuple[Path, ...] | None = None

@@ -52,7 +52,7 @@ def load_plan(path: Path, shown_as: str | None = None) -> Plan:
         line = exc.line
         raise PlanError(messages.PLAN_ERROR.format(file=file, line=line, problem=problem)) from None
     problems = sorted(_schema_problems(document)) or sorted(
-        [*_semantic_problems(document), *_runbook_problems(document)]
+        [*_semantic_problems(document), *_runbook_problems(document, path.parent)]
     )
     if problems:
         raise PlanError(
@@ -135,8 +135,9 @@ def _semantic_problems(document: YamlDocument) -> Iterator[tuple[int, str]]:
                 yield document.line((*where, key)), problem
 
 
-def _runbook_problems(document: YamlDocument) -> Iterator[tuple[int, str]]:
-    """T0, sign-off, waivers, rollback triggers, mutating checks and the deny list."""
+def _runbook_problems(document: YamlDocument, plan_folder: Path) -> Iterator[tuple[int, str]]:
+    """T0, sign-off, waivers, rollback triggers, mutating checks, Python check folders and
+    the deny list."""
     data = document.data
     gates = {gate["id"]: gate for gate in data["gates"]}
     timeline = Timeline(tuple(data.get("phases", DEFAULT_PHASES)))
@@ -175,6 +176,9 @@ def _runbook_problems(document: YamlDocument) -> Iterator[tuple[int, str]]:
             yield bad(
                 ("checks", index, "mutating"), messages.MUTATING_IN_PREFLIGHT.format(check=check_id)
             )
+    for index, folder in enumerate(data.get("python_checks", [])):
+        if not (plan_folder / folder).exists():
+            yield bad(("python_checks", index), messages.NO_PYTHON_CHECKS.format(path=folder))
     for index, pattern in enumerate(data.get("mutation_guard", {}).get("deny", [])):
         try:
             deny_list([pattern])
@@ -224,6 +228,9 @@ def _build(data: Mapping[str, Any], document: YamlDocument, path: Path) -> Plan:
         if rollback
         else None,
         deny=tuple(data.get("mutation_guard", {}).get("deny", [])),
+        python_checks=tuple((path.parent / p).resolve() for p in data["python_checks"])
+        if "python_checks" in data
+        else None,
     )
 
 

@@ -7,25 +7,26 @@ Registered as ``cutover`` through the ``pytest11`` entry point, so
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from datetime import datetime, timezone
 
 import pytest
 
-from pytest_cutover import hookspecs, messages
-from pytest_cutover.clock import utc_now
-from pytest_cutover.engine import CutoverRun, is_distributed
+from pytest_cutover import hookspecs
+from pytest_cutover.engine import CutoverRun
 from pytest_cutover.fixtures import cutover
+from pytest_cutover.invocation import outermost, plan_invocation, targets
 from pytest_cutover.markers import MARKERS
 from pytest_cutover.model import Plan, Waiver
 from pytest_cutover.pool import DEFAULT_WORKERS
 from pytest_cutover.redact import build_redactor
 from pytest_cutover.runbook import MARKERS as RUNBOOK_MARKERS
-from pytest_cutover.settings import SETTINGS_KEY, Settings, resolve
+from pytest_cutover.settings import SETTINGS_KEY, Settings, python_check_folders, resolve
 from pytest_cutover.signoff import collect_signatures
 
 RUN_KEY = pytest.StashKey[CutoverRun]()
 RUN_NAME = "cutover-run"
 HTML_NAME = "cutover-html"
+LEFTOUT_NAME = "cutover-left-out"
 
 __all__ = ["cutover"]  # the fixture, found by pytest in this plugin module
 
@@ -78,8 +79,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--cutover-phase",
         dest="cutover_phase",
         metavar="NAME",
+        action="append",
         default=None,
-        help="Run only the checks of this phase, like T-10",
+        help="Run and decide only the checks of this phase, like T-10; repeatable, or "
+        "comma-separated",
     )
     group.addoption(
         "--cutover-enforce-window",
@@ -166,26 +169,42 @@ def pytest_configure(config: pytest.Config) -> None:
     settings = resolve(config)
     config.stash[SETTINGS_KEY] = settings
     plan, waivers = _load_files(settings)
-    if plan is not None:
-        if is_distributed(config):
-            raise pytest.UsageError(messages.XDIST_INCOMPATIBLE)
-        _collect_plan(config, plan.path)
     signatures = collect_signatures(
         plan.signoff if plan is not None else None,
         settings.signoffs,
         settings.signoff_file,
-        utc_now(),
+        datetime.now(timezone.utc),
     )
     run = CutoverRun(config, settings, plan, waivers, signatures)
     config.stash[RUN_KEY] = run
-    # After the session (pytest creates it before configuring): pluggy calls the hooks
-    # registered last first, so the run's tryfirst logreport settles a waived or advisory
-    # failure before the session's own counts it for -x and --maxfail.
     config.pluginmanager.register(run, RUN_NAME)
+    if plan is not None:
+        _plan_run(config, run, plan)
     if config.pluginmanager.hasplugin("html") and config.getoption("htmlpath", None):
         from pytest_cutover.html_report import HtmlReportEnrichment  # noqa: PLC0415 - with --html
 
         config.pluginmanager.register(HtmlReportEnrichment(run), HTML_NAME)
+
+
+def _plan_run(config: pytest.Config, run: CutoverRun, plan: Plan) -> None:
+    """Whether this run with a plan is a cutover run; if it is, collect all of the plan."""
+    folders = outermost(python_check_folders(config, plan.python_checks))
+    run.invocation = invocation = plan_invocation(
+        targets(config.args, config.invocation_params.dir),
+        given=config.args_source is pytest.Config.ArgsSource.ARGS,
+        asked=run.asked,
+        plan=plan.path,
+        folders=folders,
+    )
+    if not invocation.cutover:
+        return
+    run.cutover = True
+    config.args.extend(str(path) for path in invocation.added)
+    from pytest_cutover.leftout import LeftOut  # noqa: PLC0415 - only cutover runs watch
+
+    run.leftout = LeftOut(config, plan.path, folders)
+    config.pluginmanager.register(run.leftout, LEFTOUT_NAME)
+    run.begin()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -193,9 +212,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if run is not None:
         config.pluginmanager.unregister(run)
         del config.stash[RUN_KEY]
-    enrichment = config.pluginmanager.get_plugin(HTML_NAME)
-    if enrichment is not None:
-        config.pluginmanager.unregister(enrichment)
+    for name in (HTML_NAME, LEFTOUT_NAME):
+        plugin = config.pluginmanager.get_plugin(name)
+        if plugin is not None:
+            config.pluginmanager.unregister(plugin)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -225,12 +245,3 @@ def _load_files(settings: Settings) -> tuple[Plan | None, tuple[Waiver, ...]]:
     except PlanError as error:
         raise pytest.UsageError(str(error)) from None
     return plan, waivers
-
-
-def _collect_plan(config: pytest.Config, plan: Path) -> None:
-    """Make sure the plan file is collected, also when no argument points at it."""
-    for arg in config.args:
-        target = config.invocation_params.dir / arg.split("::")[0]
-        if target.resolve() == plan or target.resolve() in plan.parents:
-            return
-    config.args.append(str(plan))

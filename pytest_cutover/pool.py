@@ -5,8 +5,9 @@ declared check of a gate is set up, every declared check of that gate is handed
 to the pool, and each item's ``runtest`` waits for its own result. Gates stay in
 order: the pool never sees a check of gate N+1 before gate N has been reported.
 Each task records its own process starts (the audit hook's recorder lives in the
-task's thread), so commands are attributed to the right check and the mutation
-guard applies to each.
+task's context), so commands are attributed to the right check and the mutation
+guard applies to each. A task that pytest can no longer wait for (a timeout
+fired, the run was interrupted) is cancelled: its commands are killed at once.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from cutover_checks.cancel import Cancellation, cancellable
 from cutover_checks.result import CheckResult
 from pytest_cutover.audit import ProcessStart, Recorder, recording
 
@@ -38,14 +40,39 @@ class Execution(NamedTuple):
     refused: BaseException | None = None
 
 
-def execute(
-    check: Callable[[], CheckResult], guard: Callable[[ProcessStart], None] | None
-) -> Execution:
-    """Run ``check`` with its own recorder, keeping an error instead of raising it."""
-    recorder = Recorder(guard=guard)
+class Handle:
+    """One check handed to the pool: its future, and what it did so far (readable while it runs)."""
+
+    __slots__ = ("cancellation", "future", "recorder")
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+        self.cancellation = Cancellation()
+        self.future: Future[Execution] | None = None
+
+    def execution(self) -> Execution | None:
+        """The check's execution, if it has finished."""
+        future = self.future
+        if future is None or not future.done() or future.cancelled():
+            return None
+        return future.result()
+
+    def stop(self) -> None:
+        """Cancel the check (kill its commands, start none) and wait until it has ended."""
+        self.cancellation.cancel()
+        future = self.future
+        if future is not None and not future.cancel():
+            from concurrent.futures import wait  # noqa: PLC0415 - see GatePool.submit
+
+            wait([future])
+
+
+def execute(check: Callable[[], CheckResult], handle: Handle) -> Execution:
+    """Run ``check`` with its handle's recorder, keeping an error instead of raising it."""
+    recorder = handle.recorder
     started = time.time()
     try:
-        with recording(recorder):
+        with cancellable(handle.cancellation), recording(recorder):
             result = check()
     except BaseException as error:  # handed to the item, which raises it in pytest's thread
         finished = time.time()
@@ -63,14 +90,16 @@ class GatePool:
 
     def submit(
         self, check: Callable[[], CheckResult], guard: Callable[[ProcessStart], None] | None
-    ) -> Future[Execution]:
+    ) -> Handle:
         """Start ``check`` as soon as a worker is free."""
         if self._executor is None:
             # Imported when a gate first runs concurrently: most runs start no thread.
             from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
 
             self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="cutover-check")
-        return self._executor.submit(execute, check, guard)
+        handle = Handle(Recorder(guard=guard))
+        handle.future = self._executor.submit(execute, check, handle)
+        return handle
 
     def shutdown(self) -> None:
         """Cancel what has not started; let what runs finish within its own timeout."""

@@ -6,7 +6,6 @@ import getpass
 import platform
 import socket
 import subprocess
-import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from pytest_cutover.clock import utc_now
 
 def run_info(
     *,
+    run_id: str,
     started: str,
     cwd: Path,
     argv: Sequence[str],
@@ -28,7 +28,7 @@ def run_info(
 ) -> dict[str, Any]:
     """The ``run`` part of the evidence document."""
     return {
-        "run_id": str(uuid.uuid4()),
+        "run_id": run_id,
         "started": started,
         "finished": utc_now(),
         "host": socket.gethostname(),

@@ -67,9 +67,12 @@ class Settings(NamedTuple):
     strict: bool = False
     enforce_window: bool = False
     allow_mutation: bool = False
-    phase: str | None = None
+    #: The phases ``--cutover-phase`` named (all phases when empty).
+    phases: tuple[str, ...] = ()
     show_plan: bool = False
     workers: int = DEFAULT_WORKERS
+    #: Whether the command line asked for a cutover (a ``--cutover-*`` option).
+    asked: bool = False
 
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
@@ -120,10 +123,45 @@ def resolve(config: pytest.Config, environ: Mapping[str, str] = os.environ) -> S
         strict=_flag(config, "strict", environ),
         enforce_window=_flag(config, "enforce_window", environ),
         allow_mutation=bool(config.getoption("cutover_allow_mutation")),
-        phase=config.getoption("cutover_phase"),
+        phases=_phases(config.getoption("cutover_phase") or ()),
         show_plan=bool(config.getoption("cutover_show_plan")),
         workers=_workers(lookup(config, "workers", environ)),
+        asked=any(config.getoption(dest) for dest in ASKING),
     )
+
+
+#: The command-line options that ask for a cutover decision: every --cutover-* option but
+#: --cutover-redact (redaction is wanted in any run). An ini key or an environment variable
+#: is a project or machine default, not a request of this run.
+ASKING = (
+    *(dest for dest, _, _ in SETTINGS.values()),
+    *(dest for dest, _, _ in FLAGS.values()),
+    "cutover_signoff",
+    "cutover_phase",
+    "cutover_allow_mutation",
+    "cutover_show_plan",
+)
+
+
+def _phases(values: Sequence[str]) -> tuple[str, ...]:
+    """``--cutover-phase`` values, repeated or comma-separated, each once, in order."""
+    phases = (phase.strip() for value in values for phase in value.split(","))
+    return tuple(dict.fromkeys(phase for phase in phases if phase))
+
+
+def python_check_folders(config: pytest.Config, declared: Sequence[Path] | None) -> list[Path]:
+    """The folders of the plan's Python checks: the plan's ``python_checks``, else the ini
+    ``testpaths`` (read from the rootdir, globs expanded), else the rootdir."""
+    if declared is not None:
+        return [path.resolve() for path in declared]
+    import glob  # noqa: PLC0415 - only runs with a plan
+
+    found = [
+        Path(match).resolve()
+        for pattern in config.getini("testpaths")
+        for match in sorted(glob.glob(str(config.rootpath / pattern), recursive=True))
+    ]
+    return found or [config.rootpath.resolve()]
 
 
 def _workers(setting: Setting | None) -> int:

@@ -1,9 +1,14 @@
-"""Sign-offs: who signed for each role the plan requires, and when."""
+"""Sign-offs: who signed for each role the plan requires, and when.
+
+A sign-off names a person: a blank name signs nothing, from the command line or
+from the file. A sign-off time later than now (beyond a small clock skew) is
+refused: nobody signs a cutover in advance.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import NamedTuple
 
@@ -12,6 +17,9 @@ import pytest
 from pytest_cutover import messages
 from pytest_cutover.clock import parse_instant, utc
 from pytest_cutover.model import Signoff
+
+#: How far a sign-off time may lie ahead of this machine's clock (clocks drift).
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 class Signature(NamedTuple):
@@ -27,16 +35,16 @@ def collect_signatures(
     signoff: Signoff | None,
     given: Sequence[tuple[str, str]],
     file: Path | None,
-    now: str,
+    now: datetime,
 ) -> dict[str, Signature]:
     """Sign-offs from ``--cutover-signoff`` and the sign-off file, checked against the plan.
 
     A sign-off for a role the plan does not require is a usage error: it is a typo
     that would otherwise leave the real role unsigned.
     """
-    signatures = [Signature(role, name, now, "--cutover-signoff") for role, name in given]
+    signatures = [Signature(role, name, utc(now), "--cutover-signoff") for role, name in given]
     if file is not None:
-        signatures += _from_file(file)
+        signatures += _from_file(file, now)
     if signatures and signoff is None:
         raise pytest.UsageError(messages.NO_SIGNOFF_PLAN.format(source=signatures[0].source))
     roles = signoff.roles if signoff is not None else ()
@@ -50,7 +58,7 @@ def collect_signatures(
     return {signature.role: signature for signature in signatures}
 
 
-def _from_file(path: Path) -> list[Signature]:
+def _from_file(path: Path, now: datetime) -> list[Signature]:
     from pytest_cutover.yaml_source import YamlSourceError, load  # noqa: PLC0415 - with a file
 
     source = str(path)
@@ -63,21 +71,33 @@ def _from_file(path: Path) -> list[Signature]:
     signatures = []
     for role, entry in data.items():
         name, at = (entry, None) if isinstance(entry, str) else _entry(entry, source)
-        when = utc(parse_instant(at)) if at is not None else utc_mtime(path)
-        signatures.append(Signature(str(role), name, when, source))
+        if not name.strip():
+            raise pytest.UsageError(messages.BLANK_SIGNOFF_NAME.format(source=source, role=role))
+        when = _instant(at, source) if at is not None else _mtime(path)
+        if when > now + CLOCK_SKEW:
+            raise pytest.UsageError(
+                messages.SIGNOFF_IN_FUTURE.format(
+                    source=source, role=role, at=utc(when), now=utc(now)
+                )
+            )
+        signatures.append(Signature(str(role), name.strip(), utc(when), source))
     return signatures
 
 
 def _entry(entry: object, source: str) -> tuple[str, str | None]:
     if isinstance(entry, dict) and isinstance(entry.get("name"), str):
         at = entry.get("at")
-        try:
-            return entry["name"], None if at is None else str(parse_instant(str(at)).isoformat())
-        except ValueError as error:
-            raise pytest.UsageError(f"{source}: {error}") from None
+        return entry["name"], None if at is None else str(at)
     raise pytest.UsageError(f"{source}: {messages.BAD_SIGNOFF_FILE}")
 
 
-def utc_mtime(path: Path) -> str:
-    """When a file was last written, UTC: when a sign-off file gives no time, it signed then."""
-    return utc(datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc))
+def _instant(text: str, source: str) -> datetime:
+    try:
+        return parse_instant(text)
+    except ValueError as error:
+        raise pytest.UsageError(f"{source}: {error}") from None
+
+
+def _mtime(path: Path) -> datetime:
+    """When a file was last written: when a sign-off file gives no time, it signed then."""
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)

@@ -116,10 +116,19 @@ def test_a_library_command_is_listed_once_with_its_exit_code(
 
 
 def test_the_audit_hook_keeps_none_of_the_plugin_alive() -> None:
-    """An audit hook lives until the interpreter ends; its globals hold two values only,
-    not this module's (which reach pytest's config through its rewriting importer)."""
+    """An audit hook lives until the interpreter ends; its globals hold four values only,
+    not this module's (which reach pytest's config through its rewriting importer), and the
+    one that points at a run is emptied when the run stops recording."""
     hook = audit._detached(audit._hook)
-    assert set(hook.__globals__) - {"__builtins__"} == {"_ACTIVE", "_PROCESS_EVENTS"}
+    assert set(hook.__globals__) - {"__builtins__"} == {
+        "_ACTIVE",
+        "_OWNERS",
+        "_PROCESS_EVENTS",
+        "_RUN",
+    }
+    relay = audit.Relay()
+    audit.detach(audit.attach(relay))
+    assert audit._RUN == [None]
     recorder = Recorder()
     token = audit._ACTIVE.set(recorder)
     try:

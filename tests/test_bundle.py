@@ -9,7 +9,6 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from xml.etree import ElementTree as ET
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -140,7 +139,7 @@ def test_verify_rejects_evidence_that_breaks_the_schema(bundle: Path) -> None:
     assert verify_bundle(bundle) == [
         "evidence.json does not match its schema at /checks/0/outcome: 'fine' is not one of "
         "['passed', 'failed', 'errored', 'blocked', 'warned', 'waived', 'skipped', 'xfailed', "
-        "'xpassed', 'deselected', 'not run']"
+        "'xpassed', 'deselected', 'not collected', 'not run']"
     ]
 
 
@@ -171,18 +170,6 @@ def _rewrite_manifest(bundle: Path) -> None:
         for name in sorted(CONTENTS)
     ]
     (bundle / MANIFEST).write_text("".join(lines))
-
-
-def test_junit_xml_carries_gate_and_phase_properties(bundle: Path) -> None:
-    suite = ET.parse(bundle / "junit.xml").getroot()
-    cases = {case.get("name"): case for case in suite.iter("testcase")}
-    broken = cases["g2-broken"]
-    properties = {p.get("name"): p.get("value") for p in broken.iter("property")}
-    assert properties["cutover_gate"] == "G2"
-    assert properties["cutover_phase"] == "T-30"
-    assert broken.find("failure") is not None
-    assert cases["g3-later"].find("skipped") is not None
-    assert suite.get("tests") == "3"
 
 
 def test_the_closeout_is_the_seed_closeout_generated(bundle: Path) -> None:

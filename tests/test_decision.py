@@ -51,17 +51,26 @@ def test_gate_status_is_the_worst_of_its_checks(
     assert gate_status([outcome(f"c{i}", G1, o) for i, o in enumerate(outcomes)]) is status
 
 
-def test_go_when_every_gate_of_the_touched_phases_passed() -> None:
+def test_go_when_every_gate_of_the_decided_phases_passed() -> None:
     checks = [outcome("a", G1, Outcome.PASSED), outcome("b", G2, Outcome.PASSED)]
-    decision = decide("x", GATES, checks)
+    decision = decide("x", GATES, checks, phases={"T-60"})
     assert decision.verdict is Verdict.GO
     assert decision.reasons == ()
     assert [r.gate.id for r in decision.gates] == ["G1", "G2"]
     assert decision.out_of_scope == (G3,)
 
 
-def test_a_gate_of_a_touched_phase_with_no_checks_is_no_go() -> None:
-    decision = decide("x", GATES, [outcome("a", G1, Outcome.PASSED)])
+def test_without_phase_selection_every_phase_is_decided() -> None:
+    """Only -m and --cutover-phase select phases; a phase with nothing run is not left out."""
+    checks = [outcome("a", G1, Outcome.PASSED), outcome("b", G2, Outcome.PASSED)]
+    decision = decide("x", GATES, checks)
+    assert decision.verdict is Verdict.NO_GO
+    assert decision.reasons == ("gate G3 INCOMPLETE: it has no checks",)
+    assert decision.phases == ("T-60", "T+10")
+
+
+def test_a_gate_of_a_decided_phase_with_no_checks_is_no_go() -> None:
+    decision = decide("x", GATES, [outcome("a", G1, Outcome.PASSED)], phases={"T-60"})
     assert decision.verdict is Verdict.NO_GO
     assert decision.reasons == (
         messages.REASON_GATE.format(
@@ -74,23 +83,43 @@ def test_a_deselected_check_makes_its_gate_incomplete() -> None:
     checks = [
         outcome("a", G1, Outcome.PASSED),
         outcome("b", G2, Outcome.PASSED),
-        outcome("c", G2, Outcome.DESELECTED),
+        CheckOutcome("c", G2.id, Outcome.DESELECTED, "-k 'a or b'"),
     ]
-    decision = decide("x", GATES, checks)
+    decision = decide("x", GATES, checks, phases={"T-60"})
     assert decision.verdict is Verdict.NO_GO
-    assert decision.reasons == ("gate G2 'Assets' INCOMPLETE: c deselected",)
+    assert decision.reasons == ("gate G2 'Assets' INCOMPLETE: c deselected (-k 'a or b')",)
+
+
+def test_a_check_left_out_of_collection_makes_its_gate_incomplete_and_says_how() -> None:
+    checks = [
+        outcome("a", G1, Outcome.PASSED),
+        CheckOutcome("b", G1.id, Outcome.NOT_COLLECTED, "--ignore"),
+        outcome("c", G2, Outcome.PASSED),
+    ]
+    decision = decide("x", GATES, checks, phases={"T-60"})
+    assert decision.reasons == ("gate G1 'Tooling' INCOMPLETE: b not collected (--ignore)",)
+
+
+def test_a_collection_problem_blocks_even_when_every_gate_passed() -> None:
+    checks = [outcome("a", G1, Outcome.PASSED), outcome("b", G2, Outcome.PASSED)]
+    problem = "checks/test_db.py could not be collected (a collection error)"
+    decision = decide("x", GATES, checks, phases={"T-60"}, problems=[problem])
+    assert decision.verdict is Verdict.NO_GO
+    assert decision.reasons == (problem,)
+    assert decision.problems == (problem,)
 
 
 def test_nothing_selected_is_no_go() -> None:
-    decision = decide("x", GATES, [outcome("a", G1, Outcome.DESELECTED)])
+    decision = decide("x", GATES, [outcome("a", G1, Outcome.DESELECTED)], phases=())
     assert decision.verdict is Verdict.NO_GO
     assert decision.reasons == (messages.REASON_NOTHING_RAN,)
 
 
 def test_an_interrupted_or_crashed_run_is_no_go_even_if_every_gate_passed() -> None:
     checks = [outcome("a", G1, Outcome.PASSED), outcome("b", G2, Outcome.PASSED)]
-    assert decide("x", GATES, checks, interrupted=True).reasons == (messages.REASON_INTERRUPTED,)
-    assert decide("x", GATES, checks, internal_error=True).verdict is Verdict.NO_GO
+    interrupted = decide("x", GATES, checks, phases={"T-60"}, interrupted=True)
+    assert interrupted.reasons == (messages.REASON_INTERRUPTED,)
+    assert decide("x", GATES, checks, phases={"T-60"}, internal_error=True).verdict is Verdict.NO_GO
 
 
 def test_the_decision_is_the_same_for_the_same_outcomes() -> None:
@@ -138,7 +167,11 @@ def test_a_k_partial_run_is_no_go_with_exit_one(
     result = pytester.runpytest("-k", "g1-a")
     result.assert_outcomes(passed=1, deselected=5)
     result.stdout.fnmatch_lines(
-        ["NO-GO: Test cutover", "  - gate G1 'Tooling ready' INCOMPLETE: g1-b deselected"]
+        [
+            "NO-GO: Test cutover",
+            "  - gate G1 'Tooling ready' INCOMPLETE: g1-b deselected (-k 'g1-a')",
+            "  - gate G2 'Config valid' INCOMPLETE: g2 deselected (-k 'g1-a')",
+        ]
     )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
@@ -158,7 +191,9 @@ def test_one_gate_of_a_phase_alone_is_no_go(
         """
     )
     result = pytester.runpytest("-m", "gate(id='G1')")
-    result.stdout.fnmatch_lines(["NO-GO: *", "  - gate G2 INCOMPLETE: two deselected"])
+    result.stdout.fnmatch_lines(
+        ["NO-GO: *", "  - gate G2 INCOMPLETE: two deselected (-m 'gate(id='G1')')"]
+    )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
@@ -238,7 +273,11 @@ def test_maxfail_leaves_the_rest_not_run_and_no_go(pytester: pytest.Pytester) ->
     )
     result = pytester.runpytest("--maxfail=1")
     result.stdout.fnmatch_lines(
-        ["NO-GO: cutover", "  - gate G1 INCOMPLETE: test_m.py::test_never_reached not run"]
+        [
+            "NO-GO: cutover",
+            "  - gate G1 INCOMPLETE: test_m.py::test_never_reached not run "
+            "(the run stopped before it: stopping after 1 failures)",
+        ]
     )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
@@ -310,9 +349,9 @@ def test_collect_only_decides_nothing(
         (Outcome.NOT_RUN, "failed", "setup", Outcome.ERROR),
         (Outcome.NOT_RUN, "skipped", "setup", Outcome.SKIPPED),
         (Outcome.BLOCKED, "skipped", "setup", Outcome.BLOCKED),
-        # pytest-rerunfailures logs a failed attempt as "rerun": the next attempt decides.
-        (Outcome.NOT_RUN, "rerun", "call", Outcome.PASSED),
-        (Outcome.NOT_RUN, "rerun", "setup", Outcome.NOT_RUN),
+        # pytest-rerunfailures logs a failed attempt as "rerun": that attempt failed.
+        (Outcome.NOT_RUN, "rerun", "call", Outcome.FAILED),
+        (Outcome.NOT_RUN, "rerun", "setup", Outcome.ERROR),
     ],
 )
 def test_each_report_moves_a_check_to_its_next_outcome(

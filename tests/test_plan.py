@@ -64,7 +64,7 @@ def test_an_unknown_top_level_key_is_reported(tmp_path: Path) -> None:
     error = plan_error(tmp_path, GATES + "rollbak: {}\n")
     assert error == (
         "cutover.yaml:6: the plan: unknown key 'rollbak'; allowed keys: cutover, t0, phases, "
-        "gates, checks, signoff, waivers, rollback, mutation_guard"
+        "gates, checks, python_checks, signoff, waivers, rollback, mutation_guard"
     )
 
 
@@ -171,8 +171,8 @@ def test_the_schema_is_shipped_as_json_in_the_package() -> None:
     schema = plan_schema()
     assert schema["$schema"].endswith("2020-12/schema")
     assert set(schema["properties"]) == {
-        "cutover", "t0", "phases", "gates", "checks", "signoff", "waivers", "rollback",
-        "mutation_guard",
+        "cutover", "t0", "phases", "gates", "checks", "python_checks", "signoff", "waivers",
+        "rollback", "mutation_guard",
     }  # fmt: skip
 
 
@@ -203,9 +203,8 @@ def test_a_missing_plan_named_by_option_is_a_usage_error(pytester: pytest.Pytest
 
 
 def named_plan(write_plan: Callable[..., Path], name: str, cutover: str) -> Path:
-    return write_plan(
-        GATES.replace("Plan test", cutover) + "checks:\n  - {gate: G1, tool: sh}\n", name
-    )
+    checks = "checks:\n  - {gate: G1, tool: sh}\n  - {gate: G2, tool: bash}\n"
+    return write_plan(GATES.replace("Plan test", cutover) + checks, name)
 
 
 def test_without_settings_the_plan_is_cutover_yaml_in_the_rootdir(
@@ -213,8 +212,8 @@ def test_without_settings_the_plan_is_cutover_yaml_in_the_rootdir(
 ) -> None:
     named_plan(write_plan, "cutover.yaml", "Rootdir plan")
     pytester.makeini("[pytest]\n")
-    pytester.mkdir("sub")
-    result = pytester.runpytest("sub")
+    pytester.mkdir("sub").joinpath("test_sub.py").write_text("def test_sub(): pass\n")
+    result = pytester.runpytest()
     result.stdout.fnmatch_lines(
         ["cutover plan: cutover.yaml (Rootdir plan: *)", "GO: Rootdir plan"]
     )

@@ -105,7 +105,7 @@ def make_document(
         },
         timeline=Timeline(),
         gates=GATES,
-        decision=decide(plan_name, GATES, outcomes),
+        decision=decide(plan_name, GATES, outcomes, phases={"T-60"}),
         checks=checks,
         interrupted=False,
         internal_error=False,

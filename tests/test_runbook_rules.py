@@ -268,8 +268,64 @@ def test_a_sign_off_file_is_read_with_its_times(pytester: pytest.Pytester) -> No
 
 
 @pytest.mark.parametrize(
+    "entry",
+    [
+        'release-manager: ""',
+        "release-manager: '   '",
+        "release-manager: {name: '', at: '2026-12-01T22:05:00+01:00'}",
+        "release-manager: {name: ' ', at: '2026-12-01T22:05:00+01:00'}",
+    ],
+)
+def test_a_blank_name_in_the_sign_off_file_signs_nothing_and_is_a_usage_error(
+    pytester: pytest.Pytester, entry: str
+) -> None:
+    plan(pytester, SIGNOFF)
+    (pytester.path / "signoff.yaml").write_text(f"{entry}\nsre-on-call: Bo Chen\n")
+    result = pytester.runpytest(
+        "--cutover-phase=T+30", "--cutover-signoff-file=signoff.yaml", "--cutover-evidence=ev"
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    source = str(pytester.path / "signoff.yaml")
+    assert result.stderr.lines[0] == "ERROR: " + messages.BLANK_SIGNOFF_NAME.format(
+        source=source, role="release-manager"
+    )
+    assert not (pytester.path / "ev" / "evidence.json").exists()
+
+
+def test_a_sign_off_dated_in_the_future_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    plan(pytester, SIGNOFF)
+    later = now() + timedelta(hours=2)
+    (pytester.path / "signoff.yaml").write_text(
+        f"release-manager: {{name: Ana Lima, at: '{iso(later)}'}}\nsre-on-call: Bo Chen\n"
+    )
+    result = pytester.runpytest("--cutover-phase=T+30", "--cutover-signoff-file=signoff.yaml")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert result.stderr.lines[0].startswith(
+        f"ERROR: {pytester.path / 'signoff.yaml'}: the sign-off of 'release-manager' is dated "
+        f"{later.strftime('%Y-%m-%dT%H:%M:%SZ')}, later than now ("
+    )
+
+
+def test_a_sign_off_a_minute_ahead_of_this_clock_is_within_the_allowed_skew(
+    pytester: pytest.Pytester,
+) -> None:
+    plan(pytester, SIGNOFF)
+    ahead = now() + timedelta(minutes=1)
+    (pytester.path / "signoff.yaml").write_text(
+        f"release-manager: {{name: Ana Lima, at: '{iso(ahead)}'}}\nsre-on-call: Bo Chen\n"
+    )
+    result = pytester.runpytest("--cutover-phase=T+30", "--cutover-signoff-file=signoff.yaml")
+    result.assert_outcomes(passed=2, deselected=1)
+    assert result.ret == pytest.ExitCode.OK
+
+
+@pytest.mark.parametrize(
     ("argument", "error"),
     [
+        (
+            "--cutover-signoff=release-manager= ",
+            messages.BAD_SIGNOFF.format(value="release-manager= "),
+        ),
         (
             "--cutover-signoff=ops=Ana",
             "--cutover-signoff: unknown sign-off role 'ops'; the plan's roles: release-manager, "
@@ -419,7 +475,7 @@ def test_waivers_come_from_a_waivers_file_too(pytester: pytest.Pytester) -> None
         "- {check: flaky, justification: known, approver: Ana, "
         f"expires: '{iso(now() + timedelta(hours=1))}'}}\n"
     )
-    result = pytester.runpytest("-m", "preflight", "--cutover-waivers=waivers.yaml")
+    result = pytester.runpytest("-m", "phase(name='T-60')", "--cutover-waivers=waivers.yaml")
     result.stdout.fnmatch_lines(
         [
             "CONDITIONAL-GO: Runbook test",
@@ -489,11 +545,11 @@ def test_placeholder_scripts_warn_and_fail_under_strict(pytester: pytest.Pyteste
         '{"scripts": {"build": "echo TODO", "test": "bun test"}}'
     )
     plan(pytester, "checks:\n  - {id: scripts, gate: G1, package_json: package.json}\n")
-    relaxed = pytester.runpytest("-m", "preflight")
+    relaxed = pytester.runpytest("-m", "phase(name='T-60')")
     relaxed.stdout.fnmatch_lines(
         ["GO: Runbook test", "  - scripts: script 'build' is a placeholder: 'echo TODO'"]
     )
-    strict = pytester.runpytest("-m", "preflight", "--cutover-strict")
+    strict = pytester.runpytest("-m", "phase(name='T-60')", "--cutover-strict")
     strict.stdout.fnmatch_lines(
         [
             "cutover check scripts (package_json package.json) failed: "

@@ -16,7 +16,8 @@ def test_distributing_a_plan_is_a_usage_error(
     five_gates("checks:\n  - {gate: G1, tool: sh}\n")
     result = pytester.runpytest_subprocess("-n", "2")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines([f"ERROR: {messages.XDIST_INCOMPATIBLE}"])
+    result.stdout.fnmatch_lines([messages.XDIST_INCOMPATIBLE])
+    assert "INTERNALERROR" not in result.stdout.str()
 
 
 def test_distributing_marked_checks_is_a_usage_error(pytester: pytest.Pytester) -> None:
