@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 INSTALLED := $(VENV)/.installed
 SOURCES := pyproject.toml $(wildcard pytest_cutover/*.py pytest_cutover/schema/*.json cutover_checks/*.py)
 
-.PHONY: preflight test lint ci clean bench bench-quick
+.PHONY: preflight test test-oldest lint ci clean bench bench-quick
 
 # Real tools for the checks: bun from npm, Compose v2 as a docker CLI plugin (and on
 # PATH as a standalone docker-compose), both kept inside this checkout.
@@ -24,6 +24,17 @@ preflight: $(INSTALLED) $(TOOLS)/bun $(COMPOSE_PLUGIN)
 
 test: $(INSTALLED) $(TOOLS)/bun $(COMPOSE_PLUGIN) $(CHROMIUM)
 	$(BIN)/pytest
+
+# The one place that reads pytest internals (telling -m from -k: pytest_cutover/markexpr.py)
+# and what rests on it, on the oldest pytest the package supports.
+OLDEST_PYTEST := 8.3.5
+OLDEST := .venv-pytest-oldest
+test-oldest: $(INSTALLED) $(TOOLS)/bun $(COMPOSE_PLUGIN)
+	test -x $(OLDEST)/bin/python || $(PYTHON) -m venv $(OLDEST)
+	$(BIN)/uv pip install --python $(OLDEST)/bin/python --quiet --reinstall-package pytest-cutover \
+		".[test]" "pytest==$(OLDEST_PYTEST)"
+	rm -rf build pytest_cutover.egg-info
+	$(OLDEST)/bin/pytest -q tests/test_selection.py tests/test_partial_runs.py tests/test_decision.py
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
@@ -71,4 +82,4 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
 
 clean:
-	rm -rf $(VENV) .tools build *.egg-info
+	rm -rf $(VENV) $(OLDEST) .tools build *.egg-info

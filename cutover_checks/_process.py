@@ -56,8 +56,8 @@ def execute(
                 stderr=err,
                 start_new_session=True,
             )
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
+        except (OSError, ValueError) as exc:  # ValueError: a NUL byte in an argument
+            reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
             return CommandRun(
                 argv, workdir, None, time.monotonic() - started, "", reason, env=names
             )

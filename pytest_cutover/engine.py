@@ -525,14 +525,21 @@ class CutoverRun:
 
     def _deselect_unasked(self, items: list[pytest.Item]) -> None:
         """Tests that are no checks, collected only because their folder was added to find the
-        plan's Python checks, were not asked for: they are deselected."""
+        plan's Python checks, were not asked for: they are deselected (unless an argument the
+        folder took the place of named them)."""
         invocation = self.invocation
         if invocation is None or self.plan is None:
             return
         folders = [path for path in invocation.added if path != self.plan.path]
         if not folders:
             return
-        unasked = [i for i in items if i.nodeid not in self.checks and is_below(i.path, folders)]
+        unasked = [
+            item
+            for item in items
+            if item.nodeid not in self.checks
+            and is_below(item.path, folders)
+            and not is_below(item.path, invocation.dropped)
+        ]
         if unasked:
             self.config.hook.pytest_deselected(items=unasked)
             items[:] = [item for item in items if item not in set(unasked)]
@@ -709,20 +716,22 @@ class CutoverRun:
         starts = running.recorder.starts
         handle = self.prefetched.pop(state.nodeid, None) if state.declared else None
         results = results_of(running.item)
+        seen_by_item = bool(results)
         if handle is not None:
             execution = handle.execution()
             if execution is not None:
                 state.started, state.finished = execution.started, execution.finished
                 unrecorded = execution.result  # the item stopped waiting for it (a timeout)
                 if unrecorded is not None and unrecorded not in results:
-                    results = [*results, unrecorded]
+                    results, seen_by_item = [*results, unrecorded], False
             handle.recorder.close(functools.partial(_late, state))
             starts = [*handle.recorder.starts, *starts]
         if results or starts:
             failing = stopped or state.outcome in FAILING
             state.warnings = tuple(self.redact(w) for r in results for w in r.warnings)
             state.commands = command_records(results, starts, self.redact, failing=failing)
-        if results and state.outcome is not Outcome.BLOCKED and not state.disagreement:
+        # A result the item stopped waiting for is evidence, not why the check ended.
+        if seen_by_item and state.outcome is not Outcome.BLOCKED and not state.disagreement:
             state.message = self.redact(results[-1].message)
 
     def refused(self, state: CheckState) -> BaseException | None:
@@ -888,7 +897,7 @@ class CutoverRun:
         for state in self.checks.values():
             if state.outcome is Outcome.NOT_RUN and state.selected and not state.reason:
                 if state.started is not None:
-                    state.reason = messages.STOPPED_DURING
+                    state.reason = messages.STOPPED_DURING if interrupted else messages.NEVER_CALLED
                 else:
                     cause = "interrupted" if interrupted else str(why) if why else "not reported"
                     state.reason = messages.STOPPED_BEFORE.format(why=cause)

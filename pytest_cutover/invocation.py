@@ -8,8 +8,11 @@ the plugin collects no plan and decides nothing.
 
 A cutover run collects the whole plan: the plan file and every folder of its
 Python checks are added to pytest's arguments when no argument covers them. An
-argument that points *inside* one of those folders (a file, a test id) narrows
-it: what it leaves out is never collected, so the run cannot be GO.
+argument the user gives that points *inside* one of those folders (a file, a test
+id) narrows it: what it leaves out is never collected, so the run cannot be GO.
+The plan named by itself, and pytest's own default arguments (``testpaths``),
+narrow nothing: a folder added whole takes their place, since pytest 8
+collects only one of two arguments where one lies inside the other.
 
 Plain functions over paths; :mod:`pytest_cutover.plugin` feeds them pytest's
 arguments.
@@ -52,6 +55,8 @@ class Invocation(NamedTuple):
     narrowed: tuple[Path, ...] = ()
     #: Whether the plan file is named only with some of its check ids (``cutover.yaml::id``).
     plan_narrowed: bool = False
+    #: Arguments to take out of pytest's, because a folder added whole collects them.
+    dropped: tuple[Path, ...] = ()
 
 
 def targets(args: Sequence[str], base: Path) -> list[Target]:
@@ -85,21 +90,31 @@ def plan_invocation(
     ...                       plan=plan, folders=[checks])
     >>> [str(p) for p in run.added], [str(p) for p in run.narrowed]
     (['/r/cutover.yaml'], ['/r/checks'])
+    >>> run = plan_invocation([Target(plan, False)], given=True, asked=False,
+    ...                       plan=plan, folders=[r])
+    >>> run.cutover, [str(p) for p in run.added], run.narrowed, [str(p) for p in run.dropped]
+    (True, ['/r'], (), ['/r/cutover.yaml'])
+    >>> run = plan_invocation([Target(r / "tests", False)], given=False, asked=False,
+    ...                       plan=plan, folders=[r])
+    >>> [str(p) for p in run.added], run.narrowed, [str(p) for p in run.dropped]
+    (['/r'], (), ['/r/tests'])
     """
     plan_covered = any(target.covers(plan) for target in args)
     plan_narrowed = not plan_covered and any(target.inside(plan) for target in args)
     covered = [folder for folder in folders if any(t.covers(folder) for t in args)]
+    narrowing = [target for target in args if given and target != Target(plan, False)]
     narrowed = [
         folder
         for folder in folders
-        if folder not in covered and any(t.inside(folder) for t in args)
+        if folder not in covered and any(t.inside(folder) for t in narrowing)
     ]
     cutover = not given or asked or plan_covered or plan_narrowed or bool(covered)
     if not cutover:
         return Invocation(False, narrowed=tuple(narrowed))
-    added = [] if plan_covered or plan_narrowed else [plan]
-    added += [folder for folder in folders if folder not in covered and folder not in narrowed]
-    return Invocation(True, tuple(added), tuple(narrowed), plan_narrowed)
+    whole = [folder for folder in folders if folder not in covered and folder not in narrowed]
+    added = [] if plan_covered or plan_narrowed or is_below(plan, whole) else [plan]
+    dropped = tuple(t.path for t in args if not t.ids and is_below(t.path, whole))
+    return Invocation(True, (*added, *whole), tuple(narrowed), plan_narrowed, dropped)
 
 
 def outermost(folders: Sequence[Path]) -> list[Path]:

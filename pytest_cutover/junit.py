@@ -13,6 +13,7 @@ Written piece by piece, so twenty thousand checks never sit in memory as one tre
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 from xml.sax.saxutils import escape, quoteattr
@@ -103,16 +104,16 @@ def _decision(case: DecisionCase) -> Iterator[str]:
     attributes = {"classname": DECISION_CLASS, "name": DECISION_NAME, "time": "0.000"}
     yield f"  <testcase {_attributes(attributes)}>\n"
     if case.fails:
-        yield f"    <failure message={quoteattr(case.message)}>{escape(case.text)}</failure>\n"
+        yield f"    <failure message={_attr(case.message)}>{_text(case.text)}</failure>\n"
     else:
-        yield f"    <system-out>{escape(case.text)}</system-out>\n"
+        yield f"    <system-out>{_text(case.text)}</system-out>\n"
     yield "  </testcase>\n"
 
 
 def _case(check: Mapping[str, Any]) -> Iterator[str]:
-    classname, _, name = check["nodeid"].rpartition("::")
+    classname, name = test_address(check["nodeid"])
     attributes = {
-        "classname": classname.replace("/", ".") or check["gate"],
+        "classname": classname or check["gate"],
         "name": name or check["id"],
         "time": f"{check['duration']:.3f}",
     }
@@ -123,17 +124,17 @@ def _case(check: Mapping[str, Any]) -> Iterator[str]:
     outcome = check["outcome"]
     if outcome in _FAILED | _ERRORED:
         tag = "failure" if outcome in _FAILED else "error"
-        text = escape(detail or check["message"])
-        yield f"    <{tag} message={quoteattr(check['message'])}>{text}</{tag}>\n"
+        text = _text(detail or check["message"])
+        yield f"    <{tag} message={_attr(check['message'])}>{text}</{tag}>\n"
     elif outcome in _SKIPPED:
         message = f"{outcome}: {check['reason'] or check['message']}"
-        yield f"    <skipped message={quoteattr(message)} />\n"
+        yield f"    <skipped message={_attr(message)} />\n"
     earlier = check.get("attempts", [])[:-1]
     kind = "rerunFailure" if outcome in _FAILED | _ERRORED else "flakyFailure"
     for attempt in earlier:
         message = f"attempt {attempt['number']} {attempt['outcome']}: {attempt['message']}"
-        yield f"    <{kind} message={quoteattr(message)} type={quoteattr(attempt['outcome'])} />\n"
-    yield f"    <system-out>{escape(_system_out(check, detail))}</system-out>\n"
+        yield f"    <{kind} message={_attr(message)} type={_attr(attempt['outcome'])} />\n"
+    yield f"    <system-out>{_text(_system_out(check, detail))}</system-out>\n"
     yield "  </testcase>\n"
 
 
@@ -144,8 +145,41 @@ def _system_out(check: Mapping[str, Any], detail: str) -> str:
 
 
 def _property(name: str, value: str) -> str:
-    return f"    <property name={quoteattr(name)} value={quoteattr(str(value))} />\n"
+    return f"    <property name={_attr(name)} value={_attr(str(value))} />\n"
 
 
 def _attributes(values: Mapping[str, object]) -> str:
-    return " ".join(f"{key}={quoteattr(str(value))}" for key, value in values.items())
+    return " ".join(f"{key}={_attr(str(value))}" for key, value in values.items())
+
+
+def test_address(nodeid: str) -> tuple[str, str]:
+    """The class name and name pytest's own JUnit XML gives the test ``nodeid``, so that a
+    dashboard reading both files shows one check under one name.
+
+    >>> test_address("checks/test_db.py::TestReplica::test_lag[eu]")
+    ('checks.test_db.TestReplica', 'test_lag[eu]')
+    >>> test_address("cutover.yaml::bun-version")
+    ('cutover.yaml', 'bun-version')
+    """
+    path, bracket, params = nodeid.partition("[")
+    names = path.split("::")
+    names[0] = re.sub(r"\.py$", "", names[0].replace("/", "."))
+    names[-1] += bracket + params
+    return ".".join(names[:-1]), names[-1]
+
+
+#: Characters XML 1.0 does not allow, even escaped (a terminal colour code, say).
+_ILLEGAL = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _legal(value: object) -> str:
+    """``value`` with each character XML cannot hold shown as ``#x1B``, as pytest does."""
+    return _ILLEGAL.sub(lambda match: f"#x{ord(match.group()):02X}", str(value))
+
+
+def _text(value: object) -> str:
+    return escape(_legal(value))
+
+
+def _attr(value: object) -> str:
+    return quoteattr(_legal(value))

@@ -15,13 +15,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
-import pytest
-
 
 class MarkerMatch(Protocol):
     """Does a check carry marker ``name`` with (at least) these keyword values?"""
 
     def __call__(self, name: str, /, **kwargs: Any) -> bool: ...
+
+
+class Marked(Protocol):
+    """A marker as ``-m`` sees it: its name and keyword values (a :class:`pytest.Mark`)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def kwargs(self) -> Mapping[str, Any]: ...
 
 
 #: A compiled expression: give it the markers of one check, get whether ``-m`` selects it.
@@ -34,6 +42,7 @@ def compile_expression(text: str) -> Selector | None:
     A malformed expression is pytest's own usage error, reported by pytest
     before this is asked; here it gives None.
 
+    >>> import pytest
     >>> selects = compile_expression("preflight and not gate(id='G2')")
     >>> selects(matcher([pytest.mark.preflight.mark, pytest.mark.gate(id="G1").mark]))
     True
@@ -50,9 +59,10 @@ def compile_expression(text: str) -> Selector | None:
     return evaluate
 
 
-def matcher(marks: Iterable[pytest.Mark]) -> MarkerMatch:
+def matcher(marks: Iterable[Marked]) -> MarkerMatch:
     """The marker test pytest's ``-m`` applies to a check with ``marks``.
 
+    >>> import pytest
     >>> match = matcher([pytest.mark.gate(id="G1").mark])
     >>> match("gate", id="G1"), match("gate", id="G2"), match("gate"), match("phase")
     (True, False, True, False)

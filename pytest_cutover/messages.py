@@ -110,6 +110,7 @@ REMOVED_BY_PLUGIN = "another plugin removed it from the run without reporting it
 BY_PHASE_OPTION = "--cutover-phase"
 STOPPED_BEFORE = "the run stopped before it: {why}"
 STOPPED_DURING = "the run was interrupted while it ran"
+NEVER_CALLED = "it was set up, but its test never ran (--setup-only?)"
 REPORT_DISAGREES = (
     "another plugin or a conftest changed its report to {reported}, but the check {truth}; "
     "recorded as an error"

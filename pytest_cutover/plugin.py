@@ -199,6 +199,10 @@ def _plan_run(config: pytest.Config, run: CutoverRun, plan: Plan) -> None:
     if not invocation.cutover:
         return
     run.cutover = True
+    base = config.invocation_params.dir
+    config.args[:] = [
+        arg for arg in config.args if targets([arg], base)[0].path not in invocation.dropped
+    ]
     config.args.extend(str(path) for path in invocation.added)
     from pytest_cutover.leftout import LeftOut  # noqa: PLC0415 - only cutover runs watch
 

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from pytest_cutover.markexpr import MarkerMatch, Selector, matcher
+from pytest_cutover.markexpr import Marked, MarkerMatch, Selector, matcher
 from pytest_cutover.model import Gate, Timeline
 
 
@@ -104,7 +104,7 @@ def decided_phases(
 
 
 def left_out_by(
-    shrinkers: Shrinkers, nodeid: str, marks: Iterable[pytest.Mark], selects: Selector | None
+    shrinkers: Shrinkers, nodeid: str, marks: Iterable[Marked], selects: Selector | None
 ) -> str:
     """How a check reported as deselected was left out, as an operator would retrace it.
 

@@ -98,14 +98,11 @@ def _disagreement(
     """Why a passed report cannot be true, if it cannot: the check failed by its own account."""
     if not report.passed:
         return None
-    if call.excinfo is not None:
-        truth = f"raised {call.excinfo.typename}: {call.excinfo.value}"
-    elif (
-        report.when == "call"
-        and type(item) in (PlanCheckItem, SignoffItem)
-        and not item.stash.get(VERDICT_KEY, False)
-    ):
+    declared = report.when == "call" and type(item) in (PlanCheckItem, SignoffItem)
+    if declared and not item.stash.get(VERDICT_KEY, False):
         truth = "did not hold"
+    elif call.excinfo is not None:
+        truth = f"raised {call.excinfo.typename}: {call.excinfo.value}"
     else:
         return None
     return messages.REPORT_DISAGREES.format(reported="passed", truth=truth)

@@ -53,6 +53,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class _Server(ThreadingHTTPServer):
+    request_queue_size = 64  # checks of one gate connect at once; the default backlog is 5
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Probes hang up right after the handshake, on purpose; that is no error here."""
 

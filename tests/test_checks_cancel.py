@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from processes import is_alive
 
 from cutover_checks import commands
 from cutover_checks._process import NOT_STARTED_CANCELLED
@@ -23,15 +24,6 @@ def wait_for_pid(pid_file: Path) -> int:
         if pid_file.is_file() and pid_file.read_text().strip():
             break
     return int(pid_file.read_text())
-
-
-def is_alive(pid: int) -> bool:
-    """Whether ``pid`` still runs: a zombie (killed, not yet reaped by init) does not."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rpartition(")")[2].split()[0] != "Z"
 
 
 class Running:

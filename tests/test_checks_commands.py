@@ -58,6 +58,12 @@ def test_a_command_that_cannot_start_is_a_failure_not_an_exception() -> None:
     result = commands.run(["/no/such/program"])
     assert not result.ok
     assert result.message == "could not start /no/such/program: No such file or directory"
+
+
+def test_a_nul_byte_in_an_argument_is_a_failure_not_an_exception() -> None:
+    result = commands.run(["sh", "-c", "echo \0"])
+    assert not result.ok
+    assert result.message == "could not start sh: embedded null byte"
     assert result.commands[0].exit_code is None
 
 

@@ -33,6 +33,8 @@ class _Log(ThreadingHTTPServer):
     """Answers /slow/... after 0.3 s and /fast/... at once, logging when each request came."""
 
     daemon_threads = True
+    request_queue_size = 64  # all checks of a gate connect at once; the default backlog is 5,
+    # and a connection dropped from a full backlog is retried a second later, out of step
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
