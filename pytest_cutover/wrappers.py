@@ -27,7 +27,7 @@ import functools
 import re
 import shlex
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import NamedTuple
 
 #: Commands read from one argv at most; past it the argv is unknowable.
@@ -154,6 +154,12 @@ _SCRIPT_VALUED = _words(
 _FIND_ACTIONS = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 _GIT_VALUED = _words(
     "-C -c --git-dir --work-tree --namespace --super-prefix --config-env --attr-source"
+)
+#: The git settings whose value git runs as a command.
+_GIT_COMMAND_KEY = re.compile(
+    r"(?i)^(core\.(pager|editor|sshcommand|fsmonitor|askpass)|sequence\.editor|pager\..*"
+    r"|diff\.external|credential\..*helper|gpg\..*program|.*\.(textconv|command|driver|clean"
+    r"|smudge|process|cmd|tool)|uploadpack\.packobjectshook)$"
 )
 #: What separates simple commands in a script (with ``<``/``>``, which redirect).
 OPERATORS = "();<>|&`\n"
@@ -359,7 +365,9 @@ def _git(words: tuple[str, ...], shell: bool) -> Iterator[_Found]:
     """``git -c KEY=VALUE``: an alias subcommand is expanded; any other value may be a command.
 
     A ``-c`` value such as ``core.pager`` or ``core.sshCommand`` is run by a shell,
-    so every ``-c`` value is read as a script (``!`` dropped); an alias given with
+    so every ``-c`` value is read as a script (``!`` dropped) for denied commands;
+    only one of a key git runs (:data:`_GIT_COMMAND_KEY`) can be unknowable
+    (``safe.directory=*`` is no command). An alias given with
     ``-c alias.NAME=VALUE`` that names the subcommand runs ``git VALUE ...``, or
     with ``!`` the shell script ``VALUE ARGS...``.
     """
@@ -379,14 +387,9 @@ def _git(words: tuple[str, ...], shell: bool) -> Iterator[_Found]:
             continue
         else:
             break
-        key, _, value = setting.partition("=")
-        section, _, alias_name = key.partition(".")
-        if word.startswith("--config-env"):
-            yield _Found(problem=UNREADABLE_CONFIG_ENV)
-        elif section.lower() == "alias" and alias_name:
-            aliases[alias_name.lower()] = value
-        else:
-            yield from _script(value.removeprefix("!"))
+        named = yield from _git_setting(setting, from_environment=word.startswith("--config-env"))
+        if named is not None:
+            aliases[named[0]] = named[1]
         at += step
     if at >= len(words) or words[at].lower() not in aliases:
         return
@@ -395,6 +398,26 @@ def _git(words: tuple[str, ...], shell: bool) -> Iterator[_Found]:
         yield from _script(" ".join((alias[1:], *map(shlex.quote, rest))))
         return
     yield _Found(_Command((words[0], *words[1:at], *_env_split(alias), *rest), shell))
+
+
+def _git_setting(
+    setting: str, from_environment: bool
+) -> Generator[_Found, None, tuple[str, str] | None]:
+    """One ``-c KEY=VALUE``: an alias (returned as name and value), or a value read as a script."""
+    key, _, value = setting.partition("=")
+    section, _, alias_name = key.partition(".")
+    if from_environment:
+        yield _Found(problem=UNREADABLE_CONFIG_ENV)
+    elif section.lower() == "alias" and alias_name:
+        return alias_name.lower(), value
+    else:
+        runs = _GIT_COMMAND_KEY.search(key) is not None
+        for found in _script(value.removeprefix("!")):
+            if runs:
+                yield found
+            elif found.command is not None:  # matched as words, never unknowable
+                yield _Found(found.command._replace(shell=False))
+    return None
 
 
 def _flock(words: tuple[str, ...], shell: bool) -> Iterator[_Found]:

@@ -6,6 +6,8 @@ import dataclasses
 import shlex
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pytest_cutover import wrappers
 from pytest_cutover.audit import ProcessStart
@@ -800,3 +802,35 @@ def test_the_default_list_holds_the_destructive_file_commands() -> None:
         DEFAULT_DENY
     )
     assert {"truncate", "mkfs", "mkfs.*"} <= set(DEFAULT_DENY)
+
+
+@pytest.mark.parametrize(
+    ("argv", "unreadable"),
+    [
+        (["git", "-c", "safe.directory=*", "status"], False),
+        (["git", "-c", "http.extraHeader=Authorization: Bearer $TOKEN", "fetch"], False),
+        (["git", "-c", "core.pager=$PAGER", "log"], True),
+        (["git", "-c", "core.sshCommand=ssh -i {a,b}", "fetch"], True),
+    ],
+)
+def test_only_a_git_setting_git_runs_can_make_git_unreadable(
+    argv: list[str], unreadable: bool
+) -> None:
+    assert (DENY.unreadable(argv) is not None) is unreadable
+    assert DENY.match(argv) is None
+
+
+_HEADS = st.sampled_from(
+    [[name] for name in (*wrappers.WRAPPERS, *wrappers.SHELLS, "env", "find", "git", "flock")]
+    + [["sh", "-c"], ["bash", "-c"], ["script", "-qc"], ["git", "-c"], ["env", "-S"]]
+)
+_WORDS = st.lists(st.text(alphabet="ab -=$'\"`{},.;|&()<>\\!*?[]@0123\n", max_size=12), max_size=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(head=_HEADS, rest=_WORDS)
+def test_reading_any_argv_never_raises_and_stays_bounded(head: list[str], rest: list[str]) -> None:
+    argv = [*head, *rest]
+    DENY.match(argv)
+    DENY.unreadable(argv)
+    assert len(wrappers.read(tuple(argv)).commands) <= wrappers.LIMIT
