@@ -679,7 +679,7 @@ class CutoverRun:
 
     def _refuse_mutation(self, start: ProcessStart) -> None:
         """The audit guard of preflight checks (the deny list is built when first needed)."""
-        refuse_denied(self.deny, start)
+        refuse_denied(self.deny, start, self.settings.allow_unreadable)
 
     def _begin(self, item: pytest.Item, state: CheckState) -> None:
         """Record every process the check starts, from its setup to its teardown."""

@@ -119,6 +119,10 @@ RERUN_PASSED = "passed on attempt {attempt} after {failed} failed attempt(s) (a 
 TERMINATED = "{signal}: the run was terminated; the decision is NO-GO"
 BLOCKED_MUTATING = "mutating check; run with --cutover-allow-mutation to allow it"
 MUTATION_BLOCKED = "blocked mutating command: {command} (matches '{pattern}')"
+MUTATION_UNREADABLE = (
+    "blocked command the mutation guard cannot read: {command} ({why}); write it as a plain "
+    "argv or script, or run with --cutover-allow-unreadable to let what the guard cannot read run"
+)
 NO_SIGNATURE = (
     "no sign-off from {role}; give --cutover-signoff {role}=NAME or add it to the sign-off file"
 )

@@ -11,16 +11,15 @@ A pattern is a command prefix of plain words, like ``docker compose down`` or
 1. **The command name.** The first pattern word matches the *basename* of
    ``argv[0]``: ``/usr/bin/docker`` is ``docker``. Leading ``NAME=value``
    assignments are skipped.
-2. **Wrappers are looked through.** ``sudo``, ``doas``, ``env``, ``nohup``,
-   ``nice``, ``ionice``, ``stdbuf``, ``setsid``, ``time``, ``command``,
-   ``exec`` and ``xargs`` run the command that follows their options;
-   ``timeout`` and ``chroot`` run the one after their first argument (the
-   duration, the new root). ``ssh HOST ...`` and ``watch ...`` join the rest of
-   their words into a shell script, as they do themselves, and the script is
-   matched (rule 4). ``command -v``/``-V`` only looks a command up: nothing runs.
-   Shell words that start a command (``if``, ``then``, ``do``, ``!``, ``{``,
-   ``function NAME`` ...) are looked through as well. A wrapper's option may or
-   may not take the next word as its value; both readings are tried.
+2. **Wrappers and shells are looked through** by :func:`pytest_cutover.wrappers.read`:
+   ``sudo``, ``doas``, ``env`` (with ``-S``), ``nohup``, ``nice``, ``ionice``,
+   ``stdbuf``, ``setsid``, ``time``, ``command``, ``exec``, ``builtin``,
+   ``xargs``, ``timeout``, ``chroot``, ``chrt``, ``taskset``, ``unshare``,
+   ``flock`` (also ``-c``), ``script -c``, ``find -exec/-execdir/-ok ... ;``,
+   ``ssh HOST ...``, ``watch ...``, ``git -c alias.X=...``, the simple commands
+   of a ``sh -c`` script (positional parameters substituted) and of ``eval``,
+   ``trap`` and ``alias`` strings. What the guard cannot read there is
+   *unknowable*, and refused apart from the deny list (see that module).
 3. **Options and their values are skipped.** Each further pattern word must be
    the next word of argv that is neither an option (it starts with ``-``) nor an
    option's value. A word directly after an option without ``=`` *may* be that
@@ -28,20 +27,13 @@ A pattern is a command prefix of plain words, like ``docker compose down`` or
    So ``docker compose -f prod.yml down``, ``kubectl -n prod apply -f x.yaml``,
    ``git -C repo push`` and ``systemctl --user restart app`` match, while
    ``git log --grep push`` does not match ``git push``: the next word after
-   ``git`` is ``log``. A pattern word that is itself an option (``psql -c``)
-   matches that option, alone or as ``--option=value``, anywhere after the
-   pattern words before it.
-4. **Shell strings are looked into.** For ``sh``/``bash``/``dash``/``zsh``/
-   ``ksh``/``mksh``/``ash``/``fish`` (and ``su``/``runuser``) with a ``-c``
-   flag (also combined, ``-lc``, ``-ec``; or ``--command``), the first word
-   after it that is not an option is a script. It is split with :mod:`shlex`
-   into simple commands at ``;``, ``&``, ``&&``, ``|``, ``||``, newlines,
-   parentheses and backticks, redirections and their targets are dropped, the
-   scripts inside ``$(...)`` and backticks are split in turn, and every simple
-   command is matched by all these rules. A script :mod:`shlex` cannot parse
-   (an unclosed quote) is not given up on: it is cut at those characters,
-   quotes are dropped, and *every* word of a piece may start a command. When in
-   doubt, block.
+   ``git`` is ``log``.
+4. **Option words of a pattern** (``psql -c``, ``rm -r``) match anywhere after
+   the pattern words before them: ``-r`` also inside a cluster (``-rf``,
+   ``-fr``), ``--recursive`` also as ``--recursive=...`` or a prefix getopt
+   accepts (``--recur``). A pattern word ending in ``=`` (``dd of=``) matches a
+   word that starts with it, anywhere after. A first pattern word with ``*``
+   is a glob (``mkfs.*``).
 
 A dry run is still refused (``kubectl apply --dry-run=client``,
 ``git push --dry-run``): the guard reads the command, not the intent.
@@ -69,7 +61,10 @@ What :data:`DEFAULT_DENY` holds, and why:
 * the ``systemctl`` verbs that change a unit, the daemon or the machine;
 * ``service``, whole: its unit name comes before the verb, so a prefix cannot
   tell ``service app status`` from ``service app restart`` (use
-  ``systemctl status``); and ``reboot``, ``shutdown``, ``poweroff``, ``halt``.
+  ``systemctl status``); and ``reboot``, ``shutdown``, ``poweroff``, ``halt``;
+* the destructive file commands: ``rm -r``/``-R``/``--recursive`` (so
+  ``rm -rf``, ``rm -fr``), ``find -delete``, ``shred``, ``dd of=``,
+  ``truncate``, ``mkfs``/``mkfs.*``, ``mke2fs`` and ``wipefs``.
 
 Not listed: builds and tags (``docker build``, ``docker compose build``,
 ``docker tag``: local images only), ``podman``/``nerdctl``, cloud CLIs; a plan
@@ -78,10 +73,12 @@ adds what it needs (``aws s3 rm``) with :func:`deny_list`.
 
 from __future__ import annotations
 
+import fnmatch
 import shlex
-from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from pytest_cutover.wrappers import UNREADABLE_OPEN, basename, is_option, read
 
 _COMPOSE_VERBS = (
     *("up", "down", "rm", "stop", "kill", "restart", "start", "create"),
@@ -124,27 +121,10 @@ DEFAULT_DENY: tuple[str, ...] = (
     "git push",
     *(f"systemctl {verb}" for verb in _SYSTEMCTL_VERBS),
     *("service", "reboot", "shutdown", "poweroff", "halt"),
+    *("rm -r", "rm -R", "rm --recursive", "rm -rf", "rm -fr", "find -delete"),
+    *("shred", "dd of=", "truncate", "mkfs", "mkfs.*", "mke2fs", "wipefs"),
 )
 
-#: Wrappers: how many arguments come before the command they run, and whether the
-#: rest of their words is a shell script rather than an argv.
-_WRAPPERS: dict[str, tuple[int, bool]] = {
-    **dict.fromkeys(
-        ("sudo", "doas", "env", "nohup", "nice", "ionice", "stdbuf", "setsid", "time"),
-        (0, False),
-    ),
-    **dict.fromkeys(("command", "exec", "xargs"), (0, False)),
-    **dict.fromkeys(("if", "then", "else", "elif", "do", "while", "until", "!", "{"), (0, False)),
-    "timeout": (1, False),
-    "chroot": (1, False),
-    "function": (1, False),
-    "ssh": (1, True),
-    "watch": (0, True),
-}
-_SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "fish", "su", "runuser"})
-_COMMAND_OPTIONS = ("--command", "--session-command")
-#: What separates simple commands in a script (with ``<``/``>``, which redirect).
-_OPERATORS = "();<>|&`\n"
 _NOT_IN_PATTERNS = ";&|<>()'\"`"
 
 
@@ -166,10 +146,29 @@ class DenyList:
         >>> deny_list().match(["docker", "compose", "config", "--services"]) is None
         True
         """
-        for words in _commands(argv):
+        for words in read(tuple(argv)).commands:
             for pattern in self.patterns:
                 if _matches(words, pattern):
                     return " ".join(pattern)
+        return None
+
+    def unreadable(self, argv: Sequence[str]) -> str | None:
+        """Why the guard cannot know what ``argv`` runs, or None (see :mod:`.wrappers`).
+
+        >>> deny_list().unreadable(["bash", "-c", 'eval "$1"', "sh", "docker compose down"])
+        'eval runs a string put together at run time'
+        >>> deny_list().unreadable(["env", "FOO=1", "docker", "compose", "config"]) is None
+        True
+        """
+        reading = read(tuple(argv))
+        if reading.unreadable is not None:
+            return reading.unreadable
+        for words in reading.open:
+            for pattern in self.patterns:
+                if _matches(words, pattern, open_tail=True):
+                    return UNREADABLE_OPEN.format(
+                        command=shlex.join(words), pattern=" ".join(pattern)
+                    )
         return None
 
 
@@ -206,9 +205,10 @@ def _pattern_words(pattern: str) -> tuple[str, ...]:
     return words
 
 
-def _matches(words: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
-    """Whether the command ``words`` starts with ``pattern`` by rules 1 and 3."""
-    if _basename(words[0]) != _basename(pattern[0]):
+def _matches(words: tuple[str, ...], pattern: tuple[str, ...], open_tail: bool = False) -> bool:
+    """Whether the command ``words`` starts with ``pattern`` by rules 1 and 3 (or, with
+    ``open_tail``, whether words added after them may make it so)."""
+    if not _names_match(basename(words[0]), basename(pattern[0])):
         return False
     todo, seen = [(1, 1)], set()  # (next word of argv, next word of the pattern)
     while todo:
@@ -220,13 +220,15 @@ def _matches(words: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
         if done == len(pattern):
             return True
         if at >= len(words):
+            if open_tail:
+                return True
             continue
         word, wanted = words[at], pattern[done]
-        if wanted.startswith("-"):  # an option of the pattern may come anywhere after
+        if wanted.startswith("-") or wanted.endswith("="):  # it may come anywhere after
             todo.append((at + 1, done))
-            if word == wanted or word.startswith(f"{wanted}="):
+            if _option_matches(word, wanted):
                 todo.append((at + 1, done + 1))
-        elif _is_option(word):
+        elif is_option(word):
             todo.append((at + 1, done))
             if "=" not in word and word != "--":  # the next word may be its value
                 todo.append((at + 2, done))
@@ -235,124 +237,28 @@ def _matches(words: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
     return False
 
 
-def _commands(argv: Sequence[str]) -> list[tuple[str, ...]]:
-    """``argv`` and every command it may start through wrappers and shells (rules 2 and 4)."""
-    found: dict[tuple[str, ...], None] = {}
-    todo = deque([tuple(argv)])  # first in, first out: the first denied command is reported
-    while todo:
-        words = _without_assignments(todo.popleft())
-        if words and words not in found:
-            found[words] = None
-            todo.extend(_started_by(words))
-    return list(found)
+def _names_match(name: str, wanted: str) -> bool:
+    """A command name against a pattern's first word (``mkfs.*`` is a glob)."""
+    return fnmatch.fnmatchcase(name, wanted) if "*" in wanted else name == wanted
 
 
-def _started_by(words: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
-    name = _basename(words[0])
-    if name in _SHELLS:
-        script = _script(words)
-        if script is not None:
-            yield from _simple_commands(script)
-        return
-    if name not in _WRAPPERS or (name == "command" and {"-v", "-V"} & set(words)):
-        return
-    arguments, is_script = _WRAPPERS[name]
-    for start in sorted(_command_starts(words, arguments)):
-        if is_script:
-            yield from _simple_commands(" ".join(words[start:]))
-        else:
-            yield words[start:]
+def _option_matches(word: str, wanted: str) -> bool:
+    """Whether ``word`` is the pattern's option (or ``NAME=`` operand) ``wanted``.
 
+    ``-r`` is found in a cluster (``-rf``, ``-fR``... each letter is an
+    option); ``--recursive`` also as ``--recursive=...`` and as a prefix that
+    getopt takes for it (``--recur``); ``of=`` starts the word.
 
-def _command_starts(words: tuple[str, ...], arguments: int) -> set[int]:
-    """Where the command a wrapper runs may start: after its options and ``arguments``."""
-    starts: set[int] = set()
-    todo, seen = [(1, arguments)], set()  # (next word, arguments still to skip)
-    while todo:
-        state = todo.pop()
-        at, left = state
-        if state in seen or at >= len(words):
-            continue
-        seen.add(state)
-        word = words[at]
-        if word == "--":
-            starts.add(at + 1 + left)
-        elif _is_option(word):
-            todo.append((at + 1, left))
-            if "=" not in word:
-                todo.append((at + 2, left))
-        elif left:
-            todo.append((at + 1, left - 1))
-        else:
-            starts.add(at)
-    return {start for start in starts if start < len(words)}
-
-
-def _script(words: tuple[str, ...]) -> str | None:
-    """The script a shell runs with ``-c`` (``-lc``, ``--command``), or None."""
-    flagged = False
-    for word in words[1:]:
-        if flagged and not _is_option(word):
-            return word
-        name, equals, value = word.partition("=")
-        if name in _COMMAND_OPTIONS and equals:
-            return value
-        short = word.startswith("-") and not word.startswith("--")
-        flagged = flagged or name in _COMMAND_OPTIONS or (short and "c" in word[1:])
-    return None
-
-
-def _simple_commands(script: str) -> list[tuple[str, ...]]:
-    """The simple commands of a shell script, split as rule 4 says."""
-    lexer = shlex.shlex(script.replace("\\\n", ""), posix=True, punctuation_chars=_OPERATORS)
-    lexer.whitespace_split = True
-    lexer.whitespace = " \t\r"  # a newline separates commands, see _OPERATORS
-    lexer.commenters = ""  # a comment is words after '#': it starts no denied command
-    try:
-        tokens = list(lexer)
-    except ValueError:  # an unclosed quote: fail closed
-        return _every_suffix(script)
-    commands: list[tuple[str, ...]] = []
-    current: list[str] = []
-    redirected = False
-    for token in tokens:
-        if token and all(char in _OPERATORS for char in token):
-            if set(token) <= set("<>&") and set(token) & set("<>"):
-                redirected = True  # the next word is the target: drop it, and an fd before
-                if current and current[-1].isdigit():
-                    current.pop()
-                continue
-            commands.append(tuple(current))
-            current = []
-        elif redirected:
-            redirected = False
-        else:
-            current.append(token)
-            for inner in (*token.split("`")[1::2], *token.split("$(", 1)[1:]):
-                commands.extend(_simple_commands(inner))  # substitutions in quoted words
-    commands.append(tuple(current))
-    return [command for command in commands if command]
-
-
-def _every_suffix(script: str) -> list[tuple[str, ...]]:
-    """Each piece of an unparsable script, from each of its words on."""
-    cut = str.maketrans(dict.fromkeys(_OPERATORS, "\n") | dict.fromkeys("'\"", " "))
-    pieces = [tuple(line.split()) for line in script.translate(cut).splitlines()]
-    return [piece[start:] for piece in pieces for start in range(len(piece))]
-
-
-def _without_assignments(words: tuple[str, ...]) -> tuple[str, ...]:
-    """``words`` without the leading ``NAME=value`` assignments."""
-    for at, word in enumerate(words):
-        name, equals, _ = word.partition("=")
-        if not (equals and name.isidentifier()):
-            return words[at:]
-    return ()
-
-
-def _is_option(word: str) -> bool:
-    return word.startswith("-") and word != "-"
-
-
-def _basename(word: str) -> str:
-    return word.rsplit("/", 1)[-1]
+    >>> [_option_matches(w, "-r") for w in ("-r", "-fr", "--r", "-vf")]
+    [True, True, False, False]
+    >>> [_option_matches(w, "--recursive") for w in ("--recursive", "--recu", "--", "--re=1")]
+    [True, True, False, True]
+    """
+    if wanted.endswith("="):
+        return word.startswith(wanted)
+    if wanted.startswith("--"):
+        name = word.partition("=")[0]
+        return len(name) > 2 and name.startswith("--") and wanted.startswith(name)
+    if len(wanted) == 2 and word.startswith("-") and not word.startswith("--"):
+        return wanted[1] in word[1:] and word[1:].isalnum()
+    return word == wanted or word.startswith(f"{wanted}=")

@@ -128,6 +128,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Let checks marked mutating run (never in a preflight phase)",
     )
     group.addoption(
+        "--cutover-allow-unreadable",
+        dest="cutover_allow_unreadable",
+        action="store_true",
+        default=False,
+        help="Let preflight commands run that the mutation guard cannot read "
+        "(eval, $'..', brace expansion, a variable as the command); the deny list still holds",
+    )
+    group.addoption(
         "--cutover-workers",
         dest="cutover_workers",
         metavar="N",

@@ -87,12 +87,18 @@ class MutationBlocked(Exception):
     """A process matching the mutation deny list was refused during preflight."""
 
 
-def refuse_denied(deny: DenyList, start: ProcessStart) -> None:
-    """The audit guard of a preflight check: refuse every process the deny list names."""
+def refuse_denied(deny: DenyList, start: ProcessStart, allow_unreadable: bool = False) -> None:
+    """The audit guard of a preflight check: refuse every process the deny list names,
+    and every one the guard cannot read, unless ``allow_unreadable``."""
     pattern = deny.match(start.argv)
     if pattern is not None:
         raise MutationBlocked(
             messages.MUTATION_BLOCKED.format(command=shlex.join(start.argv), pattern=pattern)
+        )
+    why = deny.unreadable(start.argv)
+    if why is not None and not allow_unreadable:
+        raise MutationBlocked(
+            messages.MUTATION_UNREADABLE.format(command=shlex.join(start.argv), why=why)
         )
 
 

@@ -67,6 +67,7 @@ class Settings(NamedTuple):
     strict: bool = False
     enforce_window: bool = False
     allow_mutation: bool = False
+    allow_unreadable: bool = False
     #: The phases ``--cutover-phase`` named (all phases when empty).
     phases: tuple[str, ...] = ()
     show_plan: bool = False
@@ -123,6 +124,7 @@ def resolve(config: pytest.Config, environ: Mapping[str, str] = os.environ) -> S
         strict=_flag(config, "strict", environ),
         enforce_window=_flag(config, "enforce_window", environ),
         allow_mutation=bool(config.getoption("cutover_allow_mutation")),
+        allow_unreadable=bool(config.getoption("cutover_allow_unreadable")),
         phases=_phases(config.getoption("cutover_phase") or ()),
         show_plan=bool(config.getoption("cutover_show_plan")),
         workers=_workers(lookup(config, "workers", environ)),
@@ -139,6 +141,7 @@ ASKING = (
     "cutover_signoff",
     "cutover_phase",
     "cutover_allow_mutation",
+    "cutover_allow_unreadable",
     "cutover_show_plan",
 )
 

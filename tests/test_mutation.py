@@ -6,7 +6,10 @@ import dataclasses
 import shlex
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from pytest_cutover import wrappers
 from pytest_cutover.audit import ProcessStart
 from pytest_cutover.mutation import DEFAULT_DENY, DenyList, deny_list
 
@@ -552,3 +555,282 @@ def test_a_malformed_pattern_is_refused_even_among_good_ones() -> None:
 def test_the_first_denied_command_of_a_script_is_the_one_reported() -> None:
     script = "git status; kubectl scale deploy/web --replicas=0 && helm uninstall web"
     assert DENY.match(["bash", "-c", script]) == "kubectl scale"
+
+
+# -- more wrappers, each with the options it knows (issue 12) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "pattern"),
+    [
+        (["env", "-S", "docker compose down"], "docker compose down"),
+        (["env", "-S", "docker compose", "down"], "docker compose down"),
+        (["env", "-iS", "docker compose down"], "docker compose down"),
+        (["env", "-Sdocker compose down"], "docker compose down"),
+        (["env", "--split-string=docker compose down"], "docker compose down"),
+        (["env", "--split-string", "docker compose down"], "docker compose down"),
+        (["env", "-S", "-i FOO=1 docker compose down"], "docker compose down"),
+        (["env", "-S", "docker\\_compose\\_down"], "docker compose down"),
+        (["env", "-u", "HOME", "-S", "docker compose down"], "docker compose down"),
+        (["env", "-i", "--", "PATH=/bin", "docker", "compose", "down"], "docker compose down"),
+        (["find", ".", "-exec", "docker", "compose", "down", ";"], "docker compose down"),
+        (["find", ".", "-name", "x", "-execdir", "rm", "-rf", "{}", "+"], "rm -r"),
+        (["find", ".", "-ok", "docker", "rm", "{}", ";"], "docker rm"),
+        (["find", ".", "-print", "-okdir", "git", "push", ";"], "git push"),
+        (["find", ".", "-exec", "true", ";", "-exec", "git", "push", ";"], "git push"),
+        (["flock", "LOCK", "docker", "compose", "down"], "docker compose down"),
+        (["flock", "-x", "-w", "5", "-E", "3", "LOCK", "git", "push"], "git push"),
+        (["flock", "LOCK", "-c", "cd /srv && docker compose down"], "docker compose down"),
+        (["flock", "-c", "docker compose down", "LOCK"], "docker compose down"),
+        (["flock", "LOCK", "--command=git push"], "git push"),
+        (["chrt", "-o", "0", "docker", "compose", "down"], "docker compose down"),
+        (["chrt", "--fifo", "10", "git", "push"], "git push"),
+        (["chrt", "-T", "100", "-P", "200", "-d", "0", "git", "push"], "git push"),
+        (["chrt", "-o", "docker", "compose", "down"], "docker compose down"),
+        (["taskset", "-c", "0", "docker", "compose", "down"], "docker compose down"),
+        (["taskset", "0x1", "git", "push"], "git push"),
+        (["unshare", "docker", "compose", "down"], "docker compose down"),
+        (["unshare", "-r", "-m", "--propagation", "private", "git", "push"], "git push"),
+        (["unshare", "--mount=/run/ns", "-w", "/srv", "git", "push"], "git push"),
+        (["script", "-qc", "docker compose down", "/dev/null"], "docker compose down"),
+        (["script", "-q", "-c", "docker compose down"], "docker compose down"),
+        (["script", "-E", "never", "--command", "git push", "log"], "git push"),
+        (["script", "--command=git push"], "git push"),
+        (["setsid", "-f", "docker", "compose", "down"], "docker compose down"),
+        (["sudo", "-iu", "deploy", "docker", "compose", "down"], "docker compose down"),
+        (["sudo", "-D", "/srv", "-T", "60", "git", "push"], "git push"),
+        (["sudo", "--chdir=/srv", "sh", "-c", "git push"], "git push"),
+        (["doas", "-n", "-u", "deploy", "git", "push"], "git push"),
+        (["xargs", "-d", "\\n", "-P", "4", "-L", "1", "docker", "rm"], "docker rm"),
+        (["bash", "-c", "command -p docker compose down"], "docker compose down"),
+        (["bash", "-c", "builtin command docker compose down"], "docker compose down"),
+        (["bash", "-c", "time -p docker compose down"], "docker compose down"),
+        (["zsh", "-c", "docker compose down"], "docker compose down"),
+        (["ksh", "-o", "errexit", "-c", "git push"], "git push"),
+        (["bash", "-c", "-o", "pipefail", "git push"], "git push"),
+        (["bash", "-c", "trap 'docker compose down' EXIT; true"], "docker compose down"),
+        (["bash", "-c", "eval 'docker compose down'"], "docker compose down"),
+        (["busybox", "rm", "-rf", "/srv"], "rm -r"),
+        (["runuser", "-u", "deploy", "--", "git", "push"], "git push"),
+    ],
+)
+def test_the_documented_wrappers_are_looked_through(argv: list[str], pattern: str) -> None:
+    assert DENY.match(argv) == pattern
+
+
+@pytest.mark.parametrize(
+    ("argv", "pattern"),
+    [
+        (["git", "-c", "alias.p=push", "p"], "git push"),
+        (["git", "-c", "alias.P=push", "p", "origin", "main"], "git push"),
+        (["git", "-C", "repo", "-c", "alias.ship=push --force", "ship"], "git push"),
+        (["git", "-c", "alias.a=b", "-c", "alias.b=push", "a"], "git push"),
+        (["git", "-c", "alias.d=!docker compose down", "d"], "docker compose down"),
+        (["git", "-c", "alias.d=!f() { docker compose down; }; f", "d"], "docker compose down"),
+        (["git", "-c", "core.pager=docker compose down", "log"], "docker compose down"),
+        (["git", "-c", "core.sshCommand=kubectl delete ns prod", "fetch"], "kubectl delete"),
+    ],
+)
+def test_a_git_alias_or_command_setting_given_with_c_is_looked_into(
+    argv: list[str], pattern: str
+) -> None:
+    assert DENY.match(argv) == pattern
+
+
+@pytest.mark.parametrize(
+    ("argv", "pattern"),
+    [
+        (["bash", "-c", "$0 compose down", "docker"], "docker compose down"),
+        (["bash", "-c", "${0} compose $1", "docker", "down"], "docker compose down"),
+        (["sh", "-c", '"$@"', "sh", "docker", "compose", "down"], "docker compose down"),
+        (["sh", "-c", 'exec "$@"', "sh", "git", "push"], "git push"),
+        (["sh", "-c", "$1 $2", "sh", "git", "push"], "git push"),
+        (["sh", "-c", "docker compose $*", "sh", "-f", "x.yml", "down"], "docker compose down"),
+        (["sh", "-c", "$1 docker compose down"], "docker compose down"),
+        (["bash", "-c", "sh -c '$0 compose down' docker", "outer"], "docker compose down"),
+    ],
+)
+def test_the_positional_parameters_of_a_shell_script_are_substituted(
+    argv: list[str], pattern: str
+) -> None:
+    assert DENY.match(argv) == pattern
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["env", "-u", "docker", "compose", "down"],  # docker is -u's value: runs `compose down`
+        ["timeout", "-s", "KILL", "5", "docker", "compose", "config"],
+        ["nice", "-n", "10", "git", "status"],
+        ["flock", "-w", "5", "git", "push"],  # git is the lock file: runs `push`
+        ["find", ".", "-name", "push", "-print"],
+        ["find", ".", "-exec", "grep", "-l", "git push", "{}", ";"],
+        ["git", "-c", "alias.p=push", "status"],
+        ["git", "-c", "alias.st=status", "st"],
+        ["script", "-qc", "docker compose config", "/dev/null"],
+        ["bash", "-c", "$0 compose config", "docker"],
+        ["chrt", "-o", "0", "git", "status"],
+    ],
+)
+def test_a_wrapper_s_option_values_are_not_taken_for_its_command(argv: list[str]) -> None:
+    assert DENY.match(argv) is None
+    assert DENY.unreadable(argv) is None
+
+
+# -- what the guard cannot read (issue 12) -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "why"),
+    [
+        (["bash", "-c", 'eval "$CMD"'], wrappers.UNREADABLE_EVAL),
+        (["sh", "-c", "x=down; eval docker compose $x"], wrappers.UNREADABLE_EVAL),
+        (["bash", "-c", "builtin eval \"$1\"", "sh", "true"], wrappers.UNREADABLE_EVAL),
+        (["bash", "-c", "docker compose $'\\x64own'"], wrappers.UNREADABLE_ANSI),
+        (["bash", "-c", 'echo $"hello"'], wrappers.UNREADABLE_ANSI),
+        (
+            ["bash", "-c", "do{c,}ker compose down"],
+            wrappers.UNREADABLE_BRACES.format(braces="{c,}"),
+        ),
+        (
+            ["bash", "-c", "docker compose {config,down}"],
+            wrappers.UNREADABLE_BRACES.format(braces="{config,down}"),
+        ),
+        (["bash", "-c", "echo {1..3}"], wrappers.UNREADABLE_BRACES.format(braces="{1..3}")),
+        (["sh", "-c", "$CMD compose down"], wrappers.UNREADABLE_NAME.format(word="'$CMD'")),
+        (["sh", "-c", '"${TOOL}" down'], wrappers.UNREADABLE_NAME.format(word="'${TOOL}'")),
+        (["sh", "-c", "sudo $CMD"], wrappers.UNREADABLE_NAME.format(word="'$CMD'")),
+        (["sh", "-c", "/usr/bin/dock* compose down"], wrappers.UNREADABLE_NAME.format(
+            word="'/usr/bin/dock*'"
+        )),
+        (["sh", "-c", "set -- git push; \"$@\""], wrappers.UNREADABLE_NAME.format(word="'$@'")),
+        (["sh", "-c", "$(echo docker) compose down"], wrappers.UNREADABLE_SUBSTITUTION),
+        (["sh", "-c", "`echo docker` compose down"], wrappers.UNREADABLE_SUBSTITUTION),
+        (["sh", "-c", "FOO=1 `echo docker` compose down"], wrappers.UNREADABLE_SUBSTITUTION),
+        (["find", ".", "-type", "f", "-exec", "{}", ";"], wrappers.UNREADABLE_FIND),
+        (["git", "--config-env=alias.p=ALIAS", "p"], wrappers.UNREADABLE_CONFIG_ENV),
+        (["git", "-c", "alias.a=a x", "a"], wrappers.UNREADABLE_TOO_DEEP),
+        (["xargs", "docker", "compose"], wrappers.UNREADABLE_OPEN.format(
+            command="docker compose", pattern="docker compose up"
+        )),
+        (["xargs", "-0", "rm", "-f"], wrappers.UNREADABLE_OPEN.format(
+            command="rm -f", pattern="rm -r"
+        )),
+        (["xargs", "sh", "-c", 'docker compose "$@"', "sh"], wrappers.UNREADABLE_OPEN.format(
+            command="docker compose", pattern="docker compose up"
+        )),
+    ],
+)  # fmt: skip
+def test_what_the_guard_cannot_read_is_named(argv: list[str], why: str) -> None:
+    assert DENY.unreadable(argv) == why
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["sh", "-c", 'echo "$(date)"'],
+        ["sh", "-c", "head=$(git rev-parse HEAD); echo $head"],
+        ["sh", "-c", "x=`date` docker compose config"],
+        ["sh", "-c", 'for f in *.yml; do docker compose -f "$f" config; done'],
+        ["sh", "-c", "docker ps --format '{{.Names}},{{.Status}}'"],
+        ["sh", "-c", "echo '{a,b}' \"{c,d}\" \\{e,f\\}"],
+        ["sh", "-c", "awk '{print $1,$2}' file"],
+        ["sh", "-c", '[ -f x ] && [[ -d y ]] && cd "$HOME"'],
+        ["sh", "-c", "echo ${x,,} ${y:-a}"],
+        ["bash", "-c", "echo \"a $'b'\""],
+        ["bash", "-c", 'exec "$@"', "bash", "docker", "compose", "config"],
+        ["find", ".", "-exec", "cat", "{}", "+"],
+        ["echo", "$CMD", "eval"],
+        ["/opt/$weird/tool"],  # not from a shell: the name is literal
+        ["xargs", "-r", "docker", "inspect"],
+        ["xargs", "kubectl", "get", "pods"],
+    ],
+)
+def test_ordinary_expansions_outside_the_command_name_are_readable(argv: list[str]) -> None:
+    assert DENY.unreadable(argv) is None
+
+
+# -- destructive file commands (issue 12) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "pattern"),
+    [
+        ("rm -r /srv/app", "rm -r"),
+        ("rm -rf /srv/app", "rm -r"),
+        ("rm -fr /srv/app", "rm -r"),
+        ("rm -Rf /srv/app", "rm -R"),
+        ("rm -f -r /srv/app", "rm -r"),
+        ("rm -v --recursive /srv/app", "rm --recursive"),
+        ("rm --recur /srv/app", "rm --recursive"),
+        ("/bin/rm -rfv /srv/app", "rm -r"),
+        ("sudo rm -rf /", "rm -r"),
+        ("find /srv -name '*.log' -delete", "find -delete"),
+        ("shred -u secrets.txt", "shred"),
+        ("dd if=/dev/zero of=/dev/sda bs=1M", "dd of="),
+        ("dd of=/dev/sda", "dd of="),
+        ("truncate -s 0 app.log", "truncate"),
+        ("mkfs -t ext4 /dev/sdb1", "mkfs"),
+        ("mkfs.ext4 /dev/sdb1", "mkfs.*"),
+        ("/sbin/mkfs.xfs -f /dev/sdb1", "mkfs.*"),
+        ("mke2fs /dev/sdb1", "mke2fs"),
+        ("wipefs -a /dev/sdb", "wipefs"),
+    ],
+)
+def test_destructive_file_commands_are_denied(line: str, pattern: str) -> None:
+    assert DENY.match(argv_of(line)) == pattern
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "rm -f /tmp/stale.pid",
+        "rm build.log",
+        "rm -i -v x",
+        "dd if=/dev/sda bs=512 count=1",
+        "find . -name '*.yml' -print",
+        "mkdir -p /tmp/x",
+        "rmdir /tmp/x",
+    ],
+)
+def test_file_commands_that_destroy_no_tree_are_allowed(line: str) -> None:
+    assert DENY.match(argv_of(line)) is None
+
+
+def test_the_default_list_holds_the_destructive_file_commands() -> None:
+    assert {"rm -r", "rm -R", "rm --recursive", "rm -rf", "rm -fr", "shred", "dd of="} <= set(
+        DEFAULT_DENY
+    )
+    assert {"truncate", "mkfs", "mkfs.*"} <= set(DEFAULT_DENY)
+
+
+@pytest.mark.parametrize(
+    ("argv", "unreadable"),
+    [
+        (["git", "-c", "safe.directory=*", "status"], False),
+        (["git", "-c", "http.extraHeader=Authorization: Bearer $TOKEN", "fetch"], False),
+        (["git", "-c", "core.pager=$PAGER", "log"], True),
+        (["git", "-c", "core.sshCommand=ssh -i {a,b}", "fetch"], True),
+    ],
+)
+def test_only_a_git_setting_git_runs_can_make_git_unreadable(
+    argv: list[str], unreadable: bool
+) -> None:
+    assert (DENY.unreadable(argv) is not None) is unreadable
+    assert DENY.match(argv) is None
+
+
+_HEADS = st.sampled_from(
+    [[name] for name in (*wrappers.WRAPPERS, *wrappers.SHELLS, "env", "find", "git", "flock")]
+    + [["sh", "-c"], ["bash", "-c"], ["script", "-qc"], ["git", "-c"], ["env", "-S"]]
+)
+_WORDS = st.lists(st.text(alphabet="ab -=$'\"`{},.;|&()<>\\!*?[]@0123\n", max_size=12), max_size=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(head=_HEADS, rest=_WORDS)
+def test_reading_any_argv_never_raises_and_stays_bounded(head: list[str], rest: list[str]) -> None:
+    argv = [*head, *rest]
+    DENY.match(argv)
+    DENY.unreadable(argv)
+    assert len(wrappers.read(tuple(argv)).commands) <= wrappers.LIMIT
