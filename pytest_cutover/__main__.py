@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from pytest_cutover import messages
 from pytest_cutover.bundle import verify_bundle
 from pytest_cutover.clock import parse_instant
 from pytest_cutover.plan import PlanError, load_plan
@@ -33,13 +34,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     if arguments.command == "plan":
         return _print_plan(arguments.plan, arguments.t0)
-    problems = verify_bundle(arguments.bundle)
+    return _verify(arguments.bundle)
+
+
+def _verify(bundle: Path) -> int:
+    """Each problem on its own line and exit 1, or ``intact`` (and what that proves) and 0."""
+    try:
+        problems = verify_bundle(bundle)
+    except Exception as error:  # fail closed with a sentence, never a traceback
+        problems = [messages.VERIFY_CRASHED.format(error=f"{type(error).__name__}: {error}")]
     if problems:
         for problem in problems:
-            print(f"{arguments.bundle}: {problem}", file=sys.stderr)
-        print(f"{arguments.bundle}: NOT intact ({len(problems)} problems)", file=sys.stderr)
+            print(f"{bundle}: {problem}", file=sys.stderr)
+        summary = messages.VERIFY_NOT_INTACT.format(bundle=bundle, count=len(problems))
+        print(summary, file=sys.stderr)
         return 1
-    print(f"{arguments.bundle}: intact")
+    print(messages.VERIFY_INTACT.format(bundle=bundle))
     return 0
 
 

@@ -12,6 +12,13 @@ A run that will write a bundle first moves the previous one aside, to
 both with its own bundle; one that is killed (SIGKILL, ``os._exit``, a
 timeout plugin's thread method) leaves the marker, and ``verify`` reports that
 no bundle of the latest run exists, never the previous GO as current.
+
+``verify`` reads only regular files of the folder itself, named by the manifest
+once each (never an absolute path, a ``..``, a subfolder or a link), refuses any
+other file, and checks that the files agree with ``evidence.json``
+(:mod:`pytest_cutover.agreement`). The two markers are outside the manifest:
+each one, whatever it holds, is a problem of its own, so neither can make a
+bundle pass.
 """
 
 from __future__ import annotations
@@ -19,8 +26,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import re
 import shutil
+import stat
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
@@ -100,10 +109,11 @@ def undo_run(directory: Path, aside: Path | None) -> None:
 
 
 def _run_id_of(directory: Path) -> str | None:
+    data = _read_member(directory, "evidence.json")
     try:
-        document = json.loads((directory / "evidence.json").read_text(encoding="utf-8"))
-        run_id = document["run"]["run_id"]
-    except (OSError, ValueError, KeyError, TypeError):
+        document = json.loads(data) if isinstance(data, bytes) else None
+        run_id = document["run"]["run_id"]  # type: ignore[index]
+    except (ValueError, KeyError, TypeError, RecursionError):
         return None
     return run_id if isinstance(run_id, str) and re.fullmatch(r"[\w.-]+", run_id) else None
 
@@ -118,8 +128,7 @@ def write_bundle(directory: Path, document: Mapping[str, Any]) -> None:
     from pytest_cutover.junit import stream_junit  # noqa: PLC0415
     from pytest_cutover.report_html import stream_report  # noqa: PLC0415
 
-    writers: dict[str, Callable[[Mapping[str, Any]], Iterable[str]]] = {
-        "evidence.json": _stream_json,
+    renderers: dict[str, Callable[[Mapping[str, Any]], Iterable[str]]] = {
         "report.html": stream_report,
         "closeout.md": stream_closeout,
         "junit.xml": stream_junit,
@@ -128,10 +137,16 @@ def write_bundle(directory: Path, document: Mapping[str, Any]) -> None:
     staging = directory.parent / f".{directory.name}.{uuid.uuid4().hex}.tmp"
     staging.mkdir()
     try:
-        for name, write in writers.items():
-            with (staging / name).open("w", encoding="utf-8") as file:
-                file.writelines(write(document))
-        manifest = "".join(f"{_digest(staging / name)}  {name}\n" for name in sorted(writers))
+        with (staging / "evidence.json").open("w", encoding="utf-8") as file:
+            file.writelines(_stream_json(document))
+        # The other files are rendered from evidence.json as written, so that verify,
+        # rendering them again from it, gets the same bytes.
+        written = json.loads((staging / "evidence.json").read_text(encoding="utf-8"))
+        for name, render in renderers.items():
+            with (staging / name).open("w", encoding="utf-8", newline="") as file:
+                file.writelines(render(written))
+        names = sorted(["evidence.json", *renderers])
+        manifest = "".join(f"{_digest(staging / name)}  {name}\n" for name in names)
         (staging / MANIFEST).write_text(manifest, encoding="utf-8")
         _replace(staging, directory)
     finally:
@@ -154,34 +169,152 @@ def _replace(staging: Path, directory: Path) -> None:
 
 
 def verify_bundle(directory: Path) -> list[str]:
-    """Every problem with the bundle at ``directory``; an empty list means it is intact."""
+    """Every problem with the bundle at ``directory``; an empty list means it is intact.
+
+    Each file is opened only when it is a regular file of the bundle folder itself (never
+    through a symbolic link, never a FIFO that would block), and every problem is one
+    sentence: nothing the bundle holds makes verify stop with a traceback.
+    """
     if not directory.is_dir():
-        return [f"{directory} is not a folder"]
+        return [messages.NOT_A_FOLDER.format(path=directory)]
+    try:
+        present = {entry.name for entry in directory.iterdir()}
+    except OSError as error:
+        return [messages.CANNOT_LIST.format(path=directory, reason=error.strerror)]
     problems = _marker_problems(directory)
-    manifest = directory / MANIFEST
-    if not manifest.is_file():
-        if problems:
-            return problems
-        return [f"{MANIFEST} is missing, so nothing in {directory} can be checked"]
-    listed: set[str] = set()
-    for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
+    if MANIFEST not in present:
+        return problems or [messages.NO_MANIFEST.format(manifest=MANIFEST, path=directory)]
+    manifest = _read_member(directory, MANIFEST)
+    if isinstance(manifest, str):
+        return [*problems, manifest]
+    try:
+        lines = manifest.decode("utf-8").splitlines()
+    except UnicodeDecodeError as error:
+        byte = f"0x{error.object[error.start]:02x}"
+        return [
+            *problems,
+            messages.MANIFEST_NOT_UTF8.format(manifest=MANIFEST, byte=byte, offset=error.start),
+        ]
+    entries, entry_problems = manifest_entries(lines)
+    problems.extend(entry_problems)
+    contents: dict[str, bytes] = {}
+    for name, digest in entries.items():
+        data = _read_member(directory, name)
+        if isinstance(data, str):
+            problems.append(data)
+            continue
+        if hashlib.sha256(data).hexdigest() != digest:
+            problems.append(messages.MEMBER_CHANGED.format(name=name))
+        contents[name] = data
+    unlisted = sorted(present - set(entries) - {MANIFEST, *_MARKERS})
+    problems.extend(messages.MEMBER_ADDED.format(name=n, manifest=MANIFEST) for n in unlisted)
+    problems.extend(
+        messages.MEMBER_UNLISTED.format(name=name, manifest=MANIFEST)
+        for name in CONTENTS
+        if name not in entries
+    )
+    if "evidence.json" in contents:
+        problems.extend(_evidence_problems(contents))
+    return problems
+
+
+def manifest_entries(lines: Iterable[str]) -> tuple[dict[str, str], list[str]]:
+    """The files a manifest names (name to sha256), and each line it refuses: not
+    ``<sha256>  <file>``, an absolute path, a ``..``, a subfolder, a name repeated.
+
+    >>> line = "{}  {}".format
+    >>> entries, problems = manifest_entries([line("0" * 64, "a"), line("1" * 64, "../b")])
+    >>> list(entries), problems[0].startswith("MANIFEST.sha256 line 2 names '../b', outside")
+    (['a'], True)
+    """
+    entries: dict[str, str] = {}
+    first_line: dict[str, int] = {}
+    problems = []
+    for number, line in enumerate(lines, 1):
         match = _MANIFEST_LINE.match(line)
         if match is None:
-            problems.append(f"{MANIFEST} line {number} is not '<sha256>  <file>'")
+            problems.append(messages.MANIFEST_BAD_LINE.format(manifest=MANIFEST, line=number))
             continue
         digest, name = match.groups()
-        listed.add(name)
-        target = directory / name
-        if not target.is_file():
-            problems.append(f"{name} was removed")
-        elif _digest(target) != digest:
-            problems.append(f"{name} was changed")
-    present = {entry.name for entry in directory.iterdir()} - {MANIFEST, *_MARKERS}
-    problems.extend(f"{name} was added" for name in sorted(present - listed))
-    problems.extend(f"{name} is missing from {MANIFEST}" for name in CONTENTS if name not in listed)
-    if (directory / "evidence.json").is_file():
-        problems.extend(_evidence_problems(directory / "evidence.json"))
-    return problems
+        refused = _refused_name(name, number)
+        if refused is not None:
+            problems.append(refused)
+        elif name in entries:
+            problems.append(
+                messages.MANIFEST_REPEATED.format(
+                    manifest=MANIFEST, line=number, name=name, first=first_line[name]
+                )
+            )
+        else:
+            entries[name], first_line[name] = digest, number
+    return entries, problems
+
+
+def _refused_name(name: str, line: int) -> str | None:
+    """Why a manifest may not name ``name``, or None: it names a file of the bundle folder."""
+    parts = re.split(r"[/\\]", name)
+    values = {"manifest": MANIFEST, "line": line, "name": name}
+    if name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name):
+        return messages.MANIFEST_ABSOLUTE.format(**values)
+    if ".." in parts:
+        return messages.MANIFEST_PARENT.format(**values)
+    if len(parts) > 1 or name in (".", MANIFEST):
+        return messages.MANIFEST_SUBFOLDER.format(**values)
+    return None
+
+
+def _read_member(directory: Path, name: str) -> bytes | str:
+    """The bytes of the bundle's file ``name``, or the sentence that says why it has none."""
+    path = directory / name
+    refused = _not_a_plain_file(path)
+    if refused is not None:
+        return refused
+    try:
+        # O_NOFOLLOW and O_NONBLOCK: a file swapped for a link or a FIFO since lstat is
+        # refused, never followed or waited on.
+        descriptor = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK)
+        with os.fdopen(descriptor, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                return messages.MEMBER_NOT_A_FILE.format(name=name, kind="special file")
+            return file.read()
+    except OSError as error:
+        return messages.MEMBER_UNREADABLE.format(name=name, reason=error.strerror)
+
+
+def _not_a_plain_file(path: Path) -> str | None:
+    """Why ``path`` is not a regular file of its own (missing, a link, a folder...), or None."""
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return messages.MEMBER_REMOVED.format(name=path.name)
+    except OSError as error:
+        return messages.MEMBER_UNREADABLE.format(name=path.name, reason=error.strerror)
+    if stat.S_ISLNK(mode):
+        return messages.MEMBER_SYMLINK.format(name=path.name, target=_link_target(path))
+    if not stat.S_ISREG(mode):
+        return messages.MEMBER_NOT_A_FILE.format(name=path.name, kind=_kind_of(mode))
+    return None
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+
+
+def _link_target(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "somewhere unreadable"
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file"
 
 
 def _marker_problems(directory: Path) -> list[str]:
@@ -205,35 +338,53 @@ def _marker_problems(directory: Path) -> list[str]:
 
 
 def _marker(path: Path) -> dict[str, Any] | None:
-    if not path.exists():
+    if not os.path.lexists(path):
         return None
+    data = _read_member(path.parent, path.name)
     try:
-        found = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        found = json.loads(data) if isinstance(data, bytes) else None
+    except (ValueError, RecursionError):
         found = None
     return found if isinstance(found, dict) else {}
 
 
-def _evidence_problems(path: Path) -> list[str]:
+def _evidence_problems(contents: Mapping[str, bytes]) -> list[str]:
+    """What is wrong with ``evidence.json`` itself, and where the other files disagree with it."""
     from jsonschema import Draft202012Validator  # noqa: PLC0415 - only verify needs it
 
+    from pytest_cutover import __version__  # noqa: PLC0415 - read from metadata when asked
+    from pytest_cutover.agreement import agreement_problems  # noqa: PLC0415 - pulls in Jinja2
+
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return [f"evidence.json is not valid JSON: {exc}"]
-    errors = sorted(
-        Draft202012Validator(evidence_schema()).iter_errors(document), key=lambda e: e.path
-    )
+        document = json.loads(contents["evidence.json"].decode("utf-8"))
+    except RecursionError as error:
+        return [messages.EVIDENCE_TOO_DEEP.format(problem=error)]
+    except ValueError as error:  # also UnicodeDecodeError
+        return [messages.EVIDENCE_NOT_JSON.format(problem=_short(str(error)))]
+    try:
+        errors = sorted(
+            Draft202012Validator(evidence_schema()).iter_errors(document), key=lambda e: e.path
+        )
+    except RecursionError as error:
+        return [messages.EVIDENCE_TOO_DEEP.format(problem=error)]
     if errors:
         return [
-            f"evidence.json does not match its schema at /{'/'.join(map(str, e.path))}: {e.message}"
+            messages.EVIDENCE_SCHEMA.format(
+                where="/".join(map(str, e.path)), problem=_short(e.message)
+            )
             for e in errors[:10]
         ]
     try:
-        problems = disagreements(document)
+        problems = [f"evidence.json: {problem}" for problem in disagreements(document)]
     except ValueError as error:  # a field the schema allows but the rules cannot read
         return [f"evidence.json: {messages.CANNOT_RECOMPUTE.format(error=error)}"]
-    return [f"evidence.json: {problem}" for problem in problems]
+    rendered = {name: data for name, data in contents.items() if name != "evidence.json"}
+    return [*problems, *agreement_problems(document, rendered, __version__)]
+
+
+def _short(text: str, limit: int = 300) -> str:
+    """``text`` cut to ``limit`` characters: a schema message quotes the value it refuses."""
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
 @cache

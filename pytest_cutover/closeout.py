@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -9,30 +10,26 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from pytest_cutover import markdown
 from pytest_cutover.document import OUT_OF_SCOPE
 
-
-def markdown_text(value: object) -> str:
-    """Text that stays one table cell or line of markdown and shows no raw HTML.
-
-    >>> markdown_text("a | b\\n<script>")
-    'a \\\\| b &lt;script&gt;'
-    """
-    text = " ".join(str(value).split())
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+#: The closeout's first line: a comment no renderer shows, that ``verify`` reads back.
+STAMP = "<!-- cutover-run-id: {run_id}; cutover-decision: {decision} -->"
+_STAMP = re.compile(r"<!-- cutover-run-id: ([A-Za-z0-9._-]+); cutover-decision: ([A-Z-]+) -->\n")
 
 
 def _environment() -> Environment:
     environment = Environment(
         loader=PackageLoader("pytest_cutover", "templates"),
-        autoescape=False,  # markdown; values pass through the md filter instead
+        autoescape=False,  # Markdown, not HTML: values pass through the Markdown filters
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters["md"] = markdown_text
-    environment.filters["shell"] = shlex.join  # inside a code block: shown as written
+    environment.filters.update(
+        md=markdown.text, code=markdown.code, fence=markdown.fence, shell=shlex.join
+    )
     return environment
 
 
@@ -61,6 +58,10 @@ def stream_closeout(document: Mapping[str, Any]) -> Iterator[str]:
         )
     template = _environment().get_template("closeout.md.j2")
     return template.generate(
+        stamp=STAMP.format(
+            run_id=_stamp_value(document["run"]["run_id"]),
+            decision=_stamp_value(document["decision"]["verdict"]),
+        ),
         plan=document["plan"],
         run=document["run"],
         decision=document["decision"],
@@ -78,3 +79,18 @@ def stream_closeout(document: Mapping[str, Any]) -> Iterator[str]:
 def _counts(document: Mapping[str, Any], gate_id: str) -> str:
     tally = Counter(c["outcome"] for c in document["checks"] if c["gate"] == gate_id)
     return ", ".join(f"{count} {outcome}" for outcome, count in tally.items()) or "no checks"
+
+
+def _stamp_value(value: object) -> str:
+    """``value`` as it can stand in the comment: characters that could end it are dropped."""
+    return re.sub(r"[^A-Za-z0-9._-]", "", str(value))
+
+
+def stamp_of(closeout: str) -> tuple[str, str] | None:
+    """The run id and decision the closeout's first line carries, or None when it has none.
+
+    >>> stamp_of(STAMP.format(run_id="r1", decision="NO-GO") + "\\n# Plan")
+    ('r1', 'NO-GO')
+    """
+    match = _STAMP.match(closeout)
+    return (match.group(1), match.group(2)) if match else None

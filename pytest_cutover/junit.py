@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from xml.sax.saxutils import escape, quoteattr
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 _FAILED = {"failed"}
 _ERRORED = {"errored"}
@@ -61,6 +64,89 @@ def gate_properties(gates: Iterable[tuple[str, str, str, Sequence[str]]]) -> lis
     ]
 
 
+def _kind(outcome: str) -> str:
+    """How JUnit shows a check with ``outcome``: failure, error, skipped or passed."""
+    if outcome in _FAILED:
+        return "failure"
+    if outcome in _ERRORED:
+        return "error"
+    return "skipped" if outcome in _SKIPPED else "passed"
+
+
+def _address(check: Mapping[str, Any]) -> tuple[str, str]:
+    classname, name = test_address(check["nodeid"])
+    return classname or check["gate"], name or check["id"]
+
+
+def _decision_case_of(document: Mapping[str, Any]) -> DecisionCase:
+    decision = document["decision"]
+    return decision_case(
+        decision["verdict"],
+        document["plan"]["name"],
+        decision["reasons"],
+        strict=document["settings"]["strict"],
+    )
+
+
+def expected_cases(document: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """Each test case the JUnit XML of ``document`` holds: class name, name and kind."""
+    fails = _decision_case_of(document).fails
+    decision = (DECISION_CLASS, DECISION_NAME, "failure" if fails else "passed")
+    checks = [check for check in document["checks"] if check["outcome"] != "deselected"]
+    return [decision, *((*_address(check), _kind(check["outcome"])) for check in checks)]
+
+
+class JunitFacts(NamedTuple):
+    """What a JUnit XML file says: its suite properties and each test case with its kind."""
+
+    properties: dict[str, str]
+    cases: list[tuple[str, str, str]]
+
+
+def read_junit(data: bytes) -> JunitFacts:
+    """The suite properties and test cases of the JUnit XML ``data``; ValueError when it is
+    not well-formed XML. Read piece by piece (the file can be large); expat refuses the
+    entity expansions of a billion-laughs file."""
+    from xml.etree.ElementTree import Element, ParseError, XMLPullParser  # noqa: PLC0415
+
+    parser: XMLPullParser[Element] = XMLPullParser(events=("start", "end"))
+    properties: dict[str, str] = {}
+    cases: list[tuple[str, str, str]] = []
+    kinds: list[str] = []
+    try:
+        for offset in range(0, max(len(data), 1), 1 << 16):
+            parser.feed(data[offset : offset + (1 << 16)])
+            for queued in parser.read_events():
+                event, element = queued[0], queued[-1]
+                if not isinstance(element, Element):
+                    continue
+                if event == "start" and element.tag == "testcase":
+                    kinds = []
+                elif event == "end":
+                    _read_end(element, properties, cases, kinds)
+        parser.close()
+    except ParseError as error:
+        raise ValueError(f"it is not well-formed XML: {error}") from None
+    return JunitFacts(properties, cases)
+
+
+def _read_end(
+    element: Element,
+    properties: dict[str, str],
+    cases: list[tuple[str, str, str]],
+    kinds: list[str],
+) -> None:
+    tag = element.tag
+    if tag == "property":
+        properties.setdefault(element.get("name", ""), element.get("value", ""))
+    elif tag in ("failure", "error", "skipped"):
+        kinds.append(tag)
+    elif tag == "testcase":
+        kind = kinds[0] if kinds else "passed"
+        cases.append((element.get("classname", ""), element.get("name", ""), kind))
+        element.clear()
+
+
 def render_junit(document: Mapping[str, Any]) -> str:
     """The JUnit XML of the evidence document, as one string."""
     return "".join(stream_junit(document))
@@ -70,12 +156,7 @@ def stream_junit(document: Mapping[str, Any]) -> Iterator[str]:
     """The JUnit XML of the evidence document; CI dashboards see the decision as a test."""
     checks = [check for check in document["checks"] if check["outcome"] != "deselected"]
     decision = document["decision"]
-    case = decision_case(
-        decision["verdict"],
-        document["plan"]["name"],
-        decision["reasons"],
-        strict=document["settings"]["strict"],
-    )
+    case = _decision_case_of(document)
     suite = {
         "name": document["plan"]["name"],
         "tests": len(checks) + 1,
@@ -111,10 +192,10 @@ def _decision(case: DecisionCase) -> Iterator[str]:
 
 
 def _case(check: Mapping[str, Any]) -> Iterator[str]:
-    classname, name = test_address(check["nodeid"])
+    classname, name = _address(check)
     attributes = {
-        "classname": classname or check["gate"],
-        "name": name or check["id"],
+        "classname": classname,
+        "name": name,
         "time": f"{check['duration']:.3f}",
     }
     yield f"  <testcase {_attributes(attributes)}>\n"

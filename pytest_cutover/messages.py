@@ -176,3 +176,62 @@ VERIFY_SUPERSEDED = (
 )
 CANNOT_RECOMPUTE = "the decision cannot be recomputed from it: {error}"
 BUNDLE_NOT_WRITTEN = "evidence bundle NOT written to {path}: {error}"
+
+# -- verify ---------------------------------------------------------------------
+UNSIGNED_MANIFEST = (
+    "the manifest is not signed, so verify detects accidental and inconsistent edits, not a "
+    "forger who rewrites every file consistently (signing comes with the cutover record)"
+)
+VERIFY_INTACT = "{bundle}: intact; " + UNSIGNED_MANIFEST
+VERIFY_NOT_INTACT = "{bundle}: NOT intact ({count} problems)"
+VERIFY_CRASHED = "verify stopped on an unexpected {error}; the bundle is not shown intact"
+NOT_A_FOLDER = "{path} is not a folder"
+CANNOT_LIST = "{path} cannot be listed: {reason}"
+NO_MANIFEST = "{manifest} is missing, so nothing in {path} can be checked"
+MANIFEST_NOT_UTF8 = (
+    "{manifest} is not UTF-8 text (byte {byte} at offset {offset}); a manifest is "
+    "'<sha256>  <file>' lines in UTF-8"
+)
+MANIFEST_BAD_LINE = "{manifest} line {line} is not '<sha256>  <file>'"
+MANIFEST_ABSOLUTE = (
+    "{manifest} line {line} names the absolute path {name!r}; a manifest names files of its "
+    "own bundle folder"
+)
+MANIFEST_PARENT = (
+    "{manifest} line {line} names {name!r}, outside the bundle ('..'); a manifest names files "
+    "of its own bundle folder"
+)
+MANIFEST_SUBFOLDER = (
+    "{manifest} line {line} names {name!r} in a subfolder; a bundle holds its files at its top "
+    "level"
+)
+MANIFEST_REPEATED = "{manifest} line {line} names {name} again (first on line {first})"
+MEMBER_REMOVED = "{name} was removed"
+MEMBER_CHANGED = "{name} was changed"
+MEMBER_ADDED = "{name} was added (it is not in {manifest})"
+MEMBER_UNLISTED = "{name} is missing from {manifest}"
+MEMBER_SYMLINK = (
+    "{name} is a symbolic link (to {target}); a bundle holds its own files, never links"
+)
+MEMBER_NOT_A_FILE = "{name} is not a regular file (it is a {kind})"
+MEMBER_UNREADABLE = "{name} cannot be read: {reason}"
+EVIDENCE_NOT_JSON = "evidence.json is not valid JSON: {problem}"
+EVIDENCE_TOO_DEEP = (
+    "evidence.json is nested deeper than Python can read ({problem}); an evidence document "
+    "is a few levels deep"
+)
+EVIDENCE_SCHEMA = "evidence.json does not match its schema at /{where}: {problem}"
+FILE_NOT_UTF8 = "{name} is not UTF-8 text (byte {byte} at offset {offset})"
+FILE_UNSTAMPED = "{name} does not carry the run id and decision of its run"
+FILE_OTHER_RUN = (
+    "{name} is of run {theirs}, but evidence.json is of run {ours}: the files come from "
+    "different runs"
+)
+FILE_OTHER_DECISION = "{name} says the decision is {theirs}, but evidence.json says {ours}"
+FILE_NOT_RENDERED = (
+    "{name} differs from what evidence.json renders to with this pytest-cutover ({version}): "
+    "it was edited"
+)
+JUNIT_UNREADABLE = "junit.xml cannot be read back: {problem}"
+JUNIT_CASE_COUNT = "junit.xml holds {theirs} test cases, but evidence.json records {ours}"
+JUNIT_CASE = "junit.xml test case {number} is {theirs}, but evidence.json records {ours}"

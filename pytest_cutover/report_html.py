@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shlex
 from collections import Counter
@@ -73,6 +74,25 @@ def exit_text(command: Mapping[str, Any]) -> str:
         return "timed out"
     code = command["exit_code"]
     return "not recorded" if code is None else str(code)
+
+
+_META = re.compile(r'<meta name="cutover-(run-id|decision)" content="([^"]*)">')
+
+
+def stamp_of(report: str) -> tuple[str, str] | None:
+    """The run id and decision the report's head carries, or None when it lacks either.
+
+    >>> stamp_of('<head><meta name="cutover-run-id" content="r1">'
+    ...          '<meta name="cutover-decision" content="NO-GO"></head>')
+    ('r1', 'NO-GO')
+    """
+    head = report.partition("</head>")[0]
+    found: dict[str, str] = {}
+    for name, value in _META.findall(head):
+        found.setdefault(name, html.unescape(value))
+    if "run-id" not in found or "decision" not in found:
+        return None
+    return found["run-id"], found["decision"]
 
 
 def _environment() -> Environment:

@@ -81,7 +81,10 @@ def test_sha256sum_accepts_an_untouched_bundle(bundle: Path) -> None:
 
 def test_verify_says_intact_with_exit_zero(bundle: Path) -> None:
     done = verify(bundle)
-    assert (done.returncode, done.stdout) == (0, f"{bundle}: intact\n")
+    assert (done.returncode, done.stdout) == (
+        0,
+        messages.VERIFY_INTACT.format(bundle=bundle) + "\n",
+    )
 
 
 @pytest.mark.parametrize(
@@ -89,7 +92,10 @@ def test_verify_says_intact_with_exit_zero(bundle: Path) -> None:
     [
         (lambda b: (b / "closeout.md").write_text("Result: PASS\n"), "closeout.md was changed"),
         (lambda b: (b / "report.html").unlink(), "report.html was removed"),
-        (lambda b: (b / "extra.txt").write_text("x"), "extra.txt was added"),
+        (
+            lambda b: (b / "extra.txt").write_text("x"),
+            messages.MEMBER_ADDED.format(name="extra.txt", manifest=MANIFEST),
+        ),
     ],
 )
 def test_verify_names_every_edited_removed_or_added_file(
@@ -116,7 +122,13 @@ def test_verify_recomputes_the_decision_from_the_recorded_outcomes(bundle: Path)
     )
     problems = verify_bundle(bundle)
     assert problems == [
-        "evidence.json: the recorded decision is GO, but the recorded outcomes decide NO-GO"
+        "evidence.json: the recorded decision is GO, but the recorded outcomes decide NO-GO",
+        messages.FILE_OTHER_DECISION.format(name="closeout.md", theirs="NO-GO", ours="GO"),
+        messages.FILE_OTHER_DECISION.format(name="junit.xml", theirs="NO-GO", ours="GO"),
+        messages.JUNIT_CASE.format(
+            number=1, theirs="cutover::decision (failure)", ours="cutover::decision (passed)"
+        ),
+        messages.FILE_OTHER_DECISION.format(name="report.html", theirs="NO-GO", ours="GO"),
     ]
 
 

@@ -164,7 +164,9 @@ def test_a_terminating_signal_ends_the_run_no_go_with_exit_two_and_an_intact_bun
     assert document["decision"]["verdict"] == "NO-GO"
     assert document["run"]["interrupted"] is True
     done = verify(ev)
-    assert (done.returncode, done.stdout) == (0, f"{ev}: intact\n"), done.stderr
+    assert (done.returncode, done.stdout) == (0, messages.VERIFY_INTACT.format(bundle=ev) + "\n"), (
+        done.stderr
+    )
 
 
 # -- killed: no bundle of the run, and the previous GO is not left as current ---------------
@@ -284,7 +286,10 @@ def test_collect_only_and_usage_errors_leave_the_previous_bundle_in_place(
 
     def assert_in_place() -> None:
         done = verify(ev)
-        assert (done.returncode, done.stdout) == (0, f"{ev}: intact\n"), done.stderr
+        assert (done.returncode, done.stdout) == (
+            0,
+            messages.VERIFY_INTACT.format(bundle=ev) + "\n",
+        ), done.stderr
         assert read_json(ev / "evidence.json")["run"]["run_id"] == go_bundle
         assert asides(pytester) == []
 
@@ -327,5 +332,7 @@ def test_a_finished_run_replaces_the_bundle_and_removes_the_one_it_moved_aside(
     ev = pytester.path / "ev"
     assert read_json(ev / "evidence.json")["run"]["run_id"] != go_bundle
     done = verify(ev)
-    assert (done.returncode, done.stdout) == (0, f"{ev}: intact\n"), done.stderr
+    assert (done.returncode, done.stdout) == (0, messages.VERIFY_INTACT.format(bundle=ev) + "\n"), (
+        done.stderr
+    )
     assert asides(pytester) == []

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_cutover import leftout, messages
+from pytest_cutover import leftout, markdown, messages
 
 PLAN = """
     cutover: Partial runs
@@ -341,7 +341,7 @@ def test_a_collection_error_in_python_checks_is_no_go_everywhere_it_is_written(
     assert problem in document["decision"]["reasons"]
     closeout = repo.path.joinpath("ev", "closeout.md").read_text()
     assert "NO-GO" in closeout
-    assert problem in closeout
+    assert markdown.text(problem) in closeout  # escaped for Markdown, reads as the problem
 
 
 def test_without_continuing_a_collection_error_is_an_interrupted_no_go(
