@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from operator import attrgetter
@@ -54,7 +54,7 @@ from pytest_cutover.markexpr import Selector, compile_expression
 from pytest_cutover.model import DEFAULT_PHASES, Gate, Plan, PlanCheck, Timeline, Waiver
 from pytest_cutover.ordering import natural_key, reorder, same_line_key
 from pytest_cutover.pool import GatePool, Handle
-from pytest_cutover.redact import Redactor, build_redactor
+from pytest_cutover.redact import RunRedactor, secret_env_values
 from pytest_cutover.runbook import (
     CheckFlags,
     flag_problem,
@@ -64,12 +64,22 @@ from pytest_cutover.runbook import (
 )
 from pytest_cutover.selection import Shrinkers, asks_for_cutover, decided_phases, left_out_by
 from pytest_cutover.settings import Settings
-from pytest_cutover.settle import GATEKEEPER_NAME, Gatekeeper, disagrees, report_message
+from pytest_cutover.settle import (
+    GATEKEEPER_NAME,
+    Gatekeeper,
+    disagrees,
+    redact_log_handlers,
+    redact_report,
+    redact_warning,
+    report_message,
+)
 from pytest_cutover.signoff import Signature
 from pytest_cutover.terminal import decision_lines
 from pytest_cutover.waivers import waiver_records
 
 if TYPE_CHECKING:
+    import warnings
+
     from pytest_cutover.leftout import LeftOut
     from pytest_cutover.mutation import DenyList
 
@@ -293,9 +303,13 @@ class CutoverRun:
         return asks_for_cutover(self.selects, self.catalog.gates, self.catalog.timeline)
 
     @functools.cached_property
-    def redact(self) -> Redactor:
-        """The run's redactor, built when first needed (it compiles many patterns)."""
-        return build_redactor(os.environ, self.settings.redact)
+    def redact(self) -> RunRedactor:
+        """The run's redactor, built when first needed (it compiles many patterns): the
+        environment's secrets (also those set during the run), the secret values the plan
+        gives its commands in ``env:``, and the extra patterns."""
+        envs = [c.params.get("env") for c in self.plan.checks] if self.plan is not None else []
+        given = secret_env_values(env for env in envs if isinstance(env, Mapping))
+        return RunRedactor(os.environ, self.settings.redact, given)
 
     @functools.cached_property
     def deny(self) -> DenyList:
@@ -361,6 +375,26 @@ class CutoverRun:
                 strict=self.settings.strict,
             )
         return None
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_make_collect_report(
+        self, collector: pytest.Collector
+    ) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+        """A collection error or skip reason is redacted before anyone reads it."""
+        report = yield
+        if report.longrepr is not None or report.sections:
+            redact_report(report, self.redact)
+        return report
+
+    @pytest.hookimpl(tryfirst=True)  # before the terminal keeps it for its summary
+    def pytest_warning_recorded(self, warning_message: warnings.WarningMessage) -> None:
+        """A warning's text is redacted for the warnings summary and every other reader."""
+        redact_warning(warning_message, self.redact)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        """Live logs (``--log-cli-level``) and ``--log-file`` go through the redactor."""
+        redact_log_handlers(self.config, self.redact)
 
     @pytest.hookimpl(trylast=True)  # after the terminal has kept the error to show it
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
@@ -825,10 +859,15 @@ class CutoverRun:
         self._explain_unrun(session, interrupted)
         self.decision = self._decide(states, exitstatus)
         self.config.hook.pytest_cutover_decision(config=self.config, decision=self.decision)
-        from pytest_cutover.junit_bridge import add_decision, junit_writer  # noqa: PLC0415
+        from pytest_cutover.junit_bridge import (  # noqa: PLC0415 - when deciding
+            add_decision,
+            junit_writer,
+            redact_suite_properties,
+        )
 
         writer = junit_writer(self.config)
         if writer is not None:
+            redact_suite_properties(writer, self.redact)
             add_decision(writer, self.decision, strict=self.settings.strict)
         failed_to_write = False
         if self.settings.evidence is not None:
@@ -947,6 +986,9 @@ class CutoverRun:
 
         assert self.decision is not None
         document = evidence_document(self, catalog, self.decision, exitstatus)
+        self.redact.refresh()
+        if self.redact.generation:  # a secret appeared during the run: redact all again
+            document = self.redact.deep(document)  # type: ignore[assignment]  # same shape
         try:
             write_bundle(directory, document)
         except (OSError, BundleError) as error:  # the marker stays: no bundle of this run

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from pytest_cutover.redact import redact_metadata
+
 if TYPE_CHECKING:
     from pytest_cutover.engine import CutoverRun
 
@@ -26,6 +28,19 @@ class HtmlReportEnrichment:
 
     def __init__(self, run: CutoverRun) -> None:
         self.run = run
+
+    @pytest.hookimpl(tryfirst=True)  # before pytest-html writes the report
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        """The environment table once more, with the secrets the run has seen since it began
+        (pytest-html shows the very mapping pytest-metadata keeps)."""
+        try:
+            # untyped; imported only with --html
+            from pytest_metadata.plugin import metadata_key  # type: ignore[import-untyped]  # noqa: PLC0415
+        except ImportError:  # pragma: no cover - pytest-html depends on pytest-metadata
+            return
+        metadata = session.config.stash.get(metadata_key, None)
+        if isinstance(metadata, dict):
+            redact_metadata(metadata, self.run.redact)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_table_header(self, cells: list[str]) -> None:

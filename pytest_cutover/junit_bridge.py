@@ -16,12 +16,14 @@ and not the terminal see the extra report.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any, Literal
 
 import pytest
 
 from pytest_cutover.decision import Decision
 from pytest_cutover.junit import DECISION_CLASS, DECISION_NAME, decision_case, gate_properties
+from pytest_cutover.redact import MARKER, is_secret_name
 
 #: The node id of the decision's test case.
 DECISION_NODEID = f"{DECISION_CLASS}::{DECISION_NAME}"
@@ -37,6 +39,17 @@ def junit_writer(config: pytest.Config) -> Any | None:
         ):
             return plugin
     return None
+
+
+def redact_suite_properties(writer: Any, redact: Callable[[str], str]) -> None:
+    """The suite properties tests gave pytest's writer (``record_testsuite_property``),
+    redacted before it writes them: a secret-looking name's value whole, others in part."""
+    properties = getattr(writer, "global_properties", None)
+    if isinstance(properties, list) and properties:
+        properties[:] = [
+            (name, MARKER if is_secret_name(str(name)) else redact(str(value)))
+            for name, value in properties
+        ]
 
 
 def add_decision(writer: Any, decision: Decision, *, strict: bool) -> None:

@@ -42,6 +42,10 @@ MUTATING_IN_PREFLIGHT = (
 
 # -- options ------------------------------------------------------------------
 BAD_CHOICE = "{source}: '{value}' is not a valid value; allowed: {allowed}"
+BAD_REDACT_PATTERN = (
+    "{source}: {problem}; allowed: a Python regular expression, optionally with a group "
+    "named 'secret' for the part to replace"
+)
 FILE_NOT_FOUND = "{source}: no file at {path}"
 BAD_SIGNOFF = (
     "--cutover-signoff: '{value}' is not ROLE=NAME; give it like "

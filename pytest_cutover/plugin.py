@@ -7,6 +7,7 @@ Registered as ``cutover`` through the ``pytest11`` entry point, so
 from __future__ import annotations
 
 import os
+from collections.abc import Generator
 from datetime import datetime, timezone
 
 import pytest
@@ -18,9 +19,15 @@ from pytest_cutover.invocation import outermost, plan_invocation, targets
 from pytest_cutover.markers import MARKERS
 from pytest_cutover.model import Plan, Waiver
 from pytest_cutover.pool import DEFAULT_WORKERS
-from pytest_cutover.redact import build_redactor
+from pytest_cutover.redact import RunRedactor, redact_metadata, redacted_id
 from pytest_cutover.runbook import MARKERS as RUNBOOK_MARKERS
-from pytest_cutover.settings import SETTINGS_KEY, Settings, python_check_folders, resolve
+from pytest_cutover.settings import (
+    SETTINGS_KEY,
+    Settings,
+    python_check_folders,
+    redact_patterns,
+    resolve,
+)
 from pytest_cutover.signoff import collect_signatures
 
 RUN_KEY = pytest.StashKey[CutoverRun]()
@@ -232,12 +239,29 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_metadata(metadata: dict[str, object], config: pytest.Config) -> None:
-    """pytest-metadata's environment table (shown by pytest-html) is redacted too."""
-    redacted = build_redactor(os.environ, config.getoption("cutover_redact") or ()).mapping(
-        metadata
-    )
-    metadata.clear()
-    metadata.update(redacted)
+    """pytest-metadata's environment table (shown by pytest-html) is redacted too, with the
+    extra patterns from all three places (a bad one is a usage error here already: this
+    hook runs before the plugin's own ``pytest_configure``)."""
+    redact_metadata(metadata, RunRedactor(os.environ, redact_patterns(config, os.environ)))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_parametrize_id(
+    config: pytest.Config, val: object, argname: str
+) -> Generator[None, str | None, str | None]:
+    """A parametrize id with a secret in it gets :data:`~pytest_cutover.redact.ID_MARKER`
+    instead: in the node id itself, so that every report, file and line shows it."""
+    given = yield
+    run = config.stash.get(RUN_KEY, None)
+    if run is None:
+        return given
+    if given is not None:
+        return redacted_id(run.redact, given) or given
+    if isinstance(val, str):
+        return redacted_id(run.redact, val)
+    if isinstance(val, bytes):
+        return redacted_id(run.redact, val.decode("ascii", "backslashreplace"))
+    return None
 
 
 def _load_files(settings: Settings) -> tuple[Plan | None, tuple[Waiver, ...]]:

@@ -31,6 +31,13 @@ never partly. What counts as a secret:
 3. **Extra patterns** (``--cutover-redact REGEX``): the whole match is replaced,
    or only the group named ``secret`` if the pattern has one (a match in which
    that group takes no part is left alone).
+4. **Values given** by the plan: a command's ``env:`` values under secret-looking
+   names.
+
+A run uses one :class:`RunRedactor`, which keeps :class:`Redactor` in step with
+the environment (a secret variable a check sets is known from then on) at the
+cost of a few dictionary look-ups per call. A test id with a secret in it becomes
+:func:`redacted_id`: the secret replaced by a short digest of the whole id.
 
 Every finder runs over the original text, and the union of what they found is
 replaced: where two matches overlap, one marker covers both, so no piece of a
@@ -56,8 +63,9 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 #: What a secret is replaced with, always whole.
@@ -250,6 +258,23 @@ class Redactor:
         """
         return {self(key): self._entry(key, value) for key, value in data.items()}
 
+    def deep(self, value: object) -> object:
+        """Return ``value`` with every string in it redacted, in mappings, lists and tuples too
+        (keys included); unlike :meth:`mapping`, no value is replaced for its key's name.
+
+        >>> Redactor(("hunter22",)).deep({"checks": [{"message": "pw hunter22", "n": 1}]})
+        {'checks': [{'message': 'pw [REDACTED]', 'n': 1}]}
+        """
+        if isinstance(value, str):
+            return self(value)
+        if isinstance(value, Mapping):
+            return {self.deep(k): self.deep(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.deep(item) for item in value]
+        if isinstance(value, tuple):
+            return tuple(self.deep(item) for item in value)
+        return value
+
     def _entry(self, key: object, value: object) -> object:
         if isinstance(key, str) and SECRET_NAME.search(key):
             return MARKER
@@ -418,3 +443,138 @@ def parse_extra_pattern(pattern: str) -> re.Pattern[str]:
         return re.compile(pattern)
     except re.error as error:
         raise ValueError(f"{pattern!r} is not a valid regular expression: {error}") from None
+
+
+@functools.lru_cache(maxsize=4096)
+def is_secret_name(name: str) -> bool:
+    """Whether a variable or key named ``name`` holds a secret (cached: asked at every report).
+
+    >>> is_secret_name("DB_PASSWORD"), is_secret_name("GIT_AUTHOR_NAME")
+    (True, False)
+    """
+    return SECRET_NAME.search(name) is not None
+
+
+def secret_env_values(envs: Iterable[Mapping[str, object]]) -> list[str]:
+    """The values under secret-looking names in ``envs`` (a plan's ``env:`` mappings).
+
+    >>> secret_env_values([{"API_TOKEN": "literal-value", "LANG": "C"}])
+    ['literal-value']
+    """
+    return [
+        value
+        for env in envs
+        for name, value in env.items()
+        if isinstance(value, str) and is_secret_name(name)
+    ]
+
+
+class RunRedactor:
+    """The redactor of one run, kept in step with the environment while the run goes on.
+
+    It knows the values of secret-looking environment variables (also those a check
+    sets or changes during the run: a value once seen stays secret until the run
+    ends), the ``given`` values (a plan's ``env:`` values under secret-looking
+    names) and the extra patterns. Each call first looks whether the environment's
+    secret values changed, cheaply: the number of variables, and the current values
+    of the secret-looking names already known (the names are read again only when
+    that number changes). The patterns are compiled again only when a new secret
+    value appears; :attr:`generation` counts how often that happened.
+    """
+
+    def __init__(
+        self,
+        environ: Mapping[str, str],
+        patterns: Sequence[str] = (),
+        given: Iterable[str] = (),
+    ) -> None:
+        self._environ = environ
+        self._patterns = tuple(parse_extra_pattern(p) for p in patterns)
+        self._values = {variant for value in given for variant in _variants(value)}
+        self._seen: dict[str, str] = {}
+        self._size = -1
+        self._lock = threading.Lock()
+        self._look()
+        self.current = Redactor(tuple(self._values), self._patterns)
+        #: How often a new secret value made the redactor be built again.
+        self.generation = 0
+
+    def __repr__(self) -> str:
+        return f"RunRedactor({self.current!r})"
+
+    def refresh(self) -> Redactor:
+        """The redactor for the environment as it is now."""
+        with self._lock:
+            if self._look():
+                self.current = Redactor(tuple(self._values), self._patterns)
+                self.generation += 1
+            return self.current
+
+    def _look(self) -> bool:
+        """Take in new secret values of the environment; whether there were any."""
+        environ = self._environ
+        size = len(environ)
+        names: Iterable[str] = self._seen
+        if size != self._size:
+            self._size = size
+            names = [name for name in environ if is_secret_name(name)]
+        new = False
+        for name in list(names):
+            value = environ.get(name)
+            if value is None or self._seen.get(name) == value:
+                continue
+            self._seen[name] = value
+            for variant in _variants(value):
+                if variant not in self._values:
+                    self._values.add(variant)
+                    new = True
+        return new
+
+    def __call__(self, text: str) -> str:
+        """``text`` with every secret known now replaced by :data:`MARKER`."""
+        return self.refresh()(text)
+
+    def argv(self, argv: Sequence[str]) -> list[str]:
+        """See :meth:`Redactor.argv`."""
+        return self.refresh().argv(argv)
+
+    def mapping(self, data: Mapping[str, object]) -> dict[str, object]:
+        """See :meth:`Redactor.mapping`."""
+        return self.refresh().mapping(data)
+
+    def deep(self, value: object) -> object:
+        """See :meth:`Redactor.deep`."""
+        return self.refresh().deep(value)
+
+
+def redact_metadata(metadata: dict[str, object], redact: RunRedactor | Redactor) -> None:
+    """Redact pytest-metadata's table in place (pytest-html keeps a reference to it)."""
+    redacted = redact.mapping(metadata)
+    if redacted != metadata:
+        metadata.clear()
+        metadata.update(redacted)
+
+
+#: How a secret in a test id is shown: with a short digest of the whole id, so that ids
+#: with different secrets stay apart and the same id is the same in every run.
+ID_MARKER = "REDACTED-{digest}"
+
+
+def redacted_id(redact: Callable[[str], str], text: str) -> str | None:
+    """``text`` (a test id) with each secret replaced by :data:`ID_MARKER`, or None if it
+    has none. The digest is the first 8 hex digits of the SHA-256 of the whole id.
+
+    >>> redacted_id(Redactor(("hunter22",)), "db-hunter22")
+    'db-REDACTED-720af0b3'
+    >>> redacted_id(Redactor(("hunter22",)), "db-other") is None
+    True
+    """
+    cleaned = redact(text)
+    if cleaned == text:
+        return None
+    import hashlib  # noqa: PLC0415 - only for the rare id with a secret in it
+
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    shown = cleaned.replace(MARKER, ID_MARKER.format(digest=digest))
+    # pytest shows ids in ASCII (non-ASCII escaped), as it does for its own.
+    return shown if shown.isascii() else shown.encode("unicode_escape").decode("ascii")

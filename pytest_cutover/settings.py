@@ -115,7 +115,7 @@ def resolve(config: pytest.Config, environ: Mapping[str, str] = os.environ) -> S
         shown,
         _choice(lookup(config, "fail_fast", environ), FailFast.GATE),
         _evidence(lookup(config, "evidence", environ)),
-        _redact_patterns(config, environ),
+        redact_patterns(config, environ),
         t0=_instant(lookup(config, "t0", environ)),
         waivers=waivers,
         waivers_shown_as=_shown(waivers, config) if waivers else "",
@@ -239,11 +239,12 @@ def _evidence(setting: Setting | None) -> Path | None:
     return directory
 
 
-def _redact_patterns(config: pytest.Config, environ: Mapping[str, str]) -> tuple[str, ...]:
+def redact_patterns(config: pytest.Config, environ: Mapping[str, str]) -> tuple[str, ...]:
     """Extra redaction patterns from all three places together: more redaction is safer."""
+    inifile = config.inipath.name if config.inipath else "the ini file"
     sources = [
         *(("--cutover-redact", p) for p in config.getoption("cutover_redact") or ()),
-        *(("cutover_redact in the ini file", p) for p in config.getini("cutover_redact")),
+        *((f"cutover_redact in {inifile}", p) for p in config.getini("cutover_redact")),
         *(
             ("PYTEST_CUTOVER_REDACT", p)
             for p in environ.get("PYTEST_CUTOVER_REDACT", "").splitlines()
@@ -256,7 +257,9 @@ def _redact_patterns(config: pytest.Config, environ: Mapping[str, str]) -> tuple
         try:
             parse_extra_pattern(pattern)
         except ValueError as error:
-            raise pytest.UsageError(f"{source}: {error}") from None
+            raise pytest.UsageError(
+                messages.BAD_REDACT_PATTERN.format(source=source, problem=error)
+            ) from None
         patterns.append(pattern)
     return tuple(patterns)
 

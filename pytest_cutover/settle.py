@@ -5,7 +5,10 @@ wrapper decides before any reader sees the report, so the terminal, JUnit XML,
 pytest-html, ``-x``/``--maxfail``, pytest-rerunfailures and every other plugin
 see one outcome:
 
-- secrets are redacted from the report's text and captured output;
+- secrets are redacted from the report's text, skip or xfail reason, captured
+  output and user properties (collect reports, warnings and live logs get the
+  same redactor through the run's own hooks, with :func:`redact_report`,
+  :func:`redact_warning` and :func:`redact_log_handlers`);
 - a report another plugin turned into a pass, although the check failed (its
   own result for a declared check, an exception for a Python test), fails, and
   the check is recorded as an ERROR;
@@ -20,6 +23,9 @@ its wrapper is outside theirs.
 
 from __future__ import annotations
 
+import logging
+import os
+import warnings
 from collections.abc import Callable, Generator
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
@@ -29,10 +35,13 @@ import pytest
 from pytest_cutover import messages
 from pytest_cutover.decision import Outcome
 from pytest_cutover.items import VERDICT_KEY, PlanCheckItem, SignoffItem
+from pytest_cutover.redact import MARKER, is_secret_name
 from pytest_cutover.waivers import active_waiver
 
 if TYPE_CHECKING:
     from pytest_cutover.engine import CheckState, CutoverRun
+
+Redact = Callable[[str], str]
 
 #: The name :class:`Gatekeeper` is registered under.
 GATEKEEPER_NAME = "cutover-gatekeeper"
@@ -50,7 +59,12 @@ class Gatekeeper:
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
         run = self.run
-        if report.longrepr is not None or report.sections:
+        if (
+            report.longrepr is not None
+            or report.sections
+            or report.user_properties
+            or hasattr(report, "wasxfail")
+        ):
             redact_report(report, run.redact)
         state = run.checks.get(report.nodeid)
         running = run.running
@@ -125,15 +139,40 @@ def report_message(report: pytest.TestReport) -> str:
     return lines[0] if lines else report.outcome
 
 
-def redact_report(report: pytest.TestReport, redact: Callable[[str], str]) -> None:
-    """Replace secrets in a report's failure text and captured output."""
-    if report.longrepr is not None and not isinstance(report.longrepr, tuple):
-        text = str(report.longrepr)
+def redact_report(report: pytest.TestReport | pytest.CollectReport, redact: Redact) -> None:
+    """Replace secrets in a report's failure text or skip reason, its xfail reason, its
+    captured output and its user properties (``record_property``)."""
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple):
+        path, line, reason = longrepr
+        cleaned = redact(str(reason))
+        if cleaned != reason:
+            report.longrepr = (path, line, cleaned)
+    elif longrepr is not None:
+        text = str(longrepr)
         cleaned = redact(text)
         if cleaned != text:
             report.longrepr = cleaned
+    wasxfail = getattr(report, "wasxfail", None)
+    if isinstance(wasxfail, str) and wasxfail:
+        report.wasxfail = redact(wasxfail)  # type: ignore[union-attr]  # set by pytest's skipping
     if report.sections:
         report.sections = [(title, redact(content)) for title, content in report.sections]
+    properties = getattr(report, "user_properties", None)
+    if properties:
+        report.user_properties = [  # type: ignore[union-attr]  # test reports only
+            (name, MARKER if is_secret_name(str(name)) else _redacted(redact, value))
+            for name, value in properties
+        ]
+
+
+def _redacted(redact: Redact, value: object) -> object:
+    """A property value redacted: a string as text, anything else as the text it shows."""
+    if isinstance(value, str):
+        return redact(value)
+    shown = str(value)
+    cleaned = redact(shown)
+    return value if cleaned == shown else cleaned
 
 
 def disagrees(left: str | None, logged: str) -> bool:
@@ -144,3 +183,56 @@ def disagrees(left: str | None, logged: str) -> bool:
     (True, False, False)
     """
     return left is not None and left != "passed" and logged == "passed"
+
+
+def redact_warning(warning_message: warnings.WarningMessage, redact: Redact) -> None:
+    """Replace secrets in a recorded warning's text, keeping its category where it can."""
+    message = warning_message.message
+    text = str(message)
+    cleaned = redact(text)
+    if cleaned == text:
+        return
+    replacement: Warning | str = cleaned
+    try:
+        candidate = type(message)(cleaned) if isinstance(message, Warning) else cleaned
+    except Exception:  # a warning class with a constructor of its own: keep the text
+        candidate = cleaned
+    if str(candidate) == cleaned:
+        replacement = candidate
+    warning_message.message = replacement
+
+
+class RedactingFormatter(logging.Formatter):
+    """A log handler's formatter whose every line goes through the redactor."""
+
+    def __init__(self, inner: logging.Formatter, redact: Redact) -> None:
+        super().__init__()
+        self.inner = inner
+        self.redact = redact
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self.redact(self.inner.format(record))
+
+
+#: The handlers of pytest's logging plugin that write where a person reads.
+LOG_HANDLERS = ("log_cli_handler", "log_file_handler")
+
+
+def redact_log_handlers(config: pytest.Config, redact: Redact) -> None:
+    """Put the redactor into live logging (``--log-cli-level``) and ``--log-file``.
+
+    pytest's logging plugin is found by its registered name and its handlers by
+    what they are (``logging.StreamHandler``); a handler writing to the null device
+    (no ``--log-file``) or none at all (no live logging) is left alone, so a run
+    without them pays nothing.
+    """
+    plugin = config.pluginmanager.get_plugin("logging-plugin")
+    for name in LOG_HANDLERS:
+        handler = getattr(plugin, name, None)
+        if not isinstance(handler, logging.StreamHandler):
+            continue
+        if isinstance(handler, logging.FileHandler) and handler.baseFilename == os.devnull:
+            continue
+        formatter = handler.formatter or logging.Formatter()
+        if not isinstance(formatter, RedactingFormatter):
+            handler.setFormatter(RedactingFormatter(formatter, redact))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import json
 import random
+import re
 from urllib.parse import quote
 
 import pytest
@@ -14,8 +15,11 @@ from pytest_cutover.redact import (
     MARKER,
     SECRET_NAME,
     Redactor,
+    RunRedactor,
     build_redactor,
     parse_extra_pattern,
+    redacted_id,
+    secret_env_values,
 )
 
 #: The token shapes only: no environment, no extra patterns.
@@ -607,6 +611,102 @@ def test_the_redactor_never_shows_its_values_in_its_repr() -> None:
 
     assert "tok-5a6b7c8d" not in repr(redactor)
     assert repr(redactor) == f"Redactor(values=<{len(redactor.values)} hidden>, patterns=1)"
+
+
+# -- the run's redactor: in step with the environment ----------------------------------------
+
+
+def test_the_run_redactor_finds_a_secret_variable_set_after_it_was_built() -> None:
+    environ = {"HOME": "/root"}
+    redactor = RunRedactor(environ)
+    assert redactor("session late-tok-1234") == "session late-tok-1234"
+
+    environ["SESSION_TOKEN"] = "late-tok-1234"
+
+    assert redactor("session late-tok-1234") == f"session {MARKER}"
+    assert redactor.generation == 1
+
+
+def test_the_run_redactor_finds_a_new_value_of_a_secret_variable_it_knew() -> None:
+    environ = {"DB_PASSWORD": "first-pw-1234"}
+    redactor = RunRedactor(environ)
+
+    environ["DB_PASSWORD"] = "second-pw-5678"  # the same number of variables
+
+    assert redactor("first-pw-1234 second-pw-5678") == f"{MARKER} {MARKER}"
+
+
+def test_a_secret_value_stays_redacted_after_its_variable_is_removed() -> None:
+    environ = {"DB_PASSWORD": "gone-pw-1234"}
+    redactor = RunRedactor(environ)
+
+    del environ["DB_PASSWORD"]
+
+    assert redactor("was gone-pw-1234") == f"was {MARKER}"
+
+
+def test_the_run_redactor_is_built_again_only_when_a_new_secret_appears() -> None:
+    environ = {"API_TOKEN": "tok-5a6b7c8d"}
+    redactor = RunRedactor(environ)
+    first = redactor.refresh()
+    environ["LANG"] = "C.UTF-8"
+    environ["API_TOKEN_COPY"] = "tok-5a6b7c8d"  # a known value under a new name
+
+    for _ in range(3):
+        redactor("tok-5a6b7c8d")
+
+    assert redactor.refresh() is first
+    assert redactor.generation == 0
+
+
+def test_the_run_redactor_redacts_the_values_it_is_given_and_its_extra_patterns() -> None:
+    redactor = RunRedactor({}, [r"INC-\d+"], given=["plan-literal-7c1e"])
+
+    assert redactor("plan-literal-7c1e INC-42") == f"{MARKER} {MARKER}"
+    assert "plan-literal-7c1e" not in repr(redactor)
+
+
+def test_the_secret_values_of_a_plans_env_are_those_under_secret_looking_names() -> None:
+    envs = [{"API_TOKEN": "plan-tok-1", "LANG": "C", "DB_PASSWORD": "plan-pw-2"}, {}]
+
+    assert secret_env_values(envs) == ["plan-tok-1", "plan-pw-2"]
+
+
+def test_every_string_of_a_document_is_redacted_deep_and_the_rest_kept() -> None:
+    document = {"checks": [{"message": "pw hunter22", "n": 1, "hunter22": ("x", "hunter22")}]}
+
+    assert Redactor(("hunter22",)).deep(document) == {
+        "checks": [{"message": f"pw {MARKER}", "n": 1, MARKER: ("x", MARKER)}]
+    }
+
+
+# -- test ids ---------------------------------------------------------------------------------
+
+
+def test_an_id_with_a_secret_gets_a_short_digest_that_is_the_same_every_time() -> None:
+    shown = redacted_id(Redactor(("hunter22",)), "db-hunter22")
+
+    assert shown == redacted_id(Redactor(("hunter22",)), "db-hunter22")
+    assert shown is not None
+    assert re.fullmatch(r"db-REDACTED-[0-9a-f]{8}", shown)
+
+
+def test_ids_with_different_secrets_stay_distinct() -> None:
+    redactor = Redactor(("hunter22", "swordfish"))
+
+    assert redacted_id(redactor, "hunter22") != redacted_id(redactor, "swordfish")
+
+
+def test_an_id_without_a_secret_is_left_to_pytest() -> None:
+    assert redacted_id(Redactor(("hunter22",)), "db-primary") is None
+
+
+def test_a_redacted_id_is_shown_in_ascii_like_pytests_own() -> None:
+    shown = redacted_id(Redactor(("hunter22",)), "café-hunter22")
+
+    assert shown is not None
+    assert shown.isascii()
+    assert shown.startswith("caf\\xe9-REDACTED-")
 
 
 def test_the_marker_is_fixed() -> None:

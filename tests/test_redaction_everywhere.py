@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from pytest_cutover import messages
 
 SECRET = "s3cr3t-deploy-token-9f8e7d"
 GITHUB = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
@@ -90,3 +94,243 @@ def test_secret_values_token_shapes_and_extra_patterns_are_redacted_everywhere(
 
 def test_the_checks_still_ran_with_the_real_values(leaky_run: pytest.RunResult) -> None:
     leaky_run.assert_outcomes(failed=2, passed=2)
+
+
+# -- every way pytest itself carries a text: ids, reasons, warnings, logs, properties ------
+
+DB_SECRET = "pg-Primary-Secret-31337"
+REPLICA_SECRET = "pg-Replica-Secret-4711"
+PLAN_SECRET = "plan-literal-7c1e9a"
+LATE_SECRET = "late-session-5d2f9a"
+INI_SECRET = "QWERTZUIOP"
+ENV_SECRET = "ASDFGHJKLM"
+ALL_SECRETS = (DB_SECRET, REPLICA_SECRET, PLAN_SECRET, LATE_SECRET, INI_SECRET, ENV_SECRET)
+
+PLAN_ENV_CHECK = """
+    checks:
+      - id: echoes-plan-env
+        gate: G1
+        command: [sh, -c, 'echo "token $API_TOKEN"; exit 1']
+        env: {API_TOKEN: plan-literal-7c1e9a}
+"""
+
+LEAKY_TESTS = """
+    import logging
+    import os
+    import subprocess
+    import warnings
+
+    import pytest
+
+    SECRET = os.environ["DB_PASSWORD"]
+
+    @pytest.mark.gate("G1")
+    @pytest.mark.parametrize("password", [SECRET, os.environ["DB_PASSWORD_REPLICA"]])
+    def test_connects(password):
+        assert password == "wrong"
+
+    @pytest.mark.gate("G1")
+    def test_skips_with_the_secret():
+        pytest.skip("no route with " + SECRET)
+
+    @pytest.mark.gate("G1")
+    @pytest.mark.xfail(reason="known to fail with " + SECRET)
+    def test_xfails_with_the_secret():
+        assert False
+
+    @pytest.mark.gate("G1")
+    def test_warns_logs_and_records_the_secret(
+        record_property, record_testsuite_property, metadata
+    ):
+        metadata["DB_NOTE"] = "connects as " + SECRET
+        warnings.warn("deprecated login for " + SECRET)
+        logging.getLogger("deploy").info("connecting with %s", SECRET)
+        record_property("db_password", SECRET)
+        record_property("note", "logged in with " + SECRET)
+        record_testsuite_property("deploy_password", SECRET)
+        record_testsuite_property("deploy_note", "as " + SECRET)
+
+    @pytest.mark.gate("G1")
+    def test_sets_a_secret_during_the_run():
+        os.environ["SESSION_TOKEN"] = "late-session-5d2f9a"
+        subprocess.run(["sh", "-c", "echo session $SESSION_TOKEN"], check=False)
+        print("session", os.environ["SESSION_TOKEN"])
+        logging.getLogger("deploy").warning("session %s", os.environ["SESSION_TOKEN"])
+        assert os.environ["SESSION_TOKEN"] == "expired"
+"""
+
+BROKEN_MODULE = """
+    import os
+
+    raise RuntimeError("cannot reach the database with " + os.environ["DB_PASSWORD"])
+"""
+
+
+@pytest.fixture
+def pytest_leaky_run(
+    pytester: pytest.Pytester, five_gates: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> pytest.RunResult:
+    """A cutover run whose every check puts a secret where pytest itself shows text."""
+    monkeypatch.setenv("DB_PASSWORD", DB_SECRET)
+    monkeypatch.setenv("DB_PASSWORD_REPLICA", REPLICA_SECRET)
+    monkeypatch.delenv("SESSION_TOKEN", raising=False)
+    monkeypatch.setenv("PYTEST_CUTOVER_REDACT", r"ENV-(?P<secret>[A-Z]{10})")
+    pytester.makeini(
+        r"""
+        [pytest]
+        cutover_redact = INI-(?P<secret>[A-Z]{10})
+        """
+    )
+    five_gates(PLAN_ENV_CHECK)
+    pytester.makepyfile(test_leaks=LEAKY_TESTS, test_broken=BROKEN_MODULE)
+    return pytester.runpytest_subprocess(
+        "-rA",
+        "-v",
+        "--continue-on-collection-errors",
+        "--log-cli-level=INFO",
+        "--log-file=run.log",
+        "--cutover-evidence=evidence",
+        "--html=report.html",
+        "--self-contained-html",
+        "--junitxml=user-junit.xml",
+        "--metadata",
+        "FROM_INI",
+        f"INI-{INI_SECRET}",
+        "--metadata",
+        "FROM_ENV",
+        f"ENV-{ENV_SECRET}",
+        timeout=120,
+    )
+
+
+def every_output(pytester: pytest.Pytester, run: pytest.RunResult) -> dict[str, str]:
+    """The terminal and every file the run wrote: each bundle file, both JUnit files,
+    pytest-html's report and the log file."""
+    evidence = pytester.path / "evidence"
+    texts = {
+        f"evidence/{path.name}": path.read_text(encoding="utf-8")
+        for path in sorted(evidence.iterdir())
+    }
+    assert {"evidence/evidence.json", "evidence/junit.xml", "evidence/closeout.md"} <= set(texts)
+    texts["terminal"] = run.stdout.str() + run.stderr.str()
+    for name in ("report.html", "user-junit.xml", "run.log"):
+        texts[name] = (pytester.path / name).read_text(encoding="utf-8")
+    return texts
+
+
+def test_no_secret_pytest_carries_reaches_any_output(
+    pytester: pytest.Pytester, pytest_leaky_run: pytest.RunResult
+) -> None:
+    texts = every_output(pytester, pytest_leaky_run)
+    leaks = [
+        (secret, where) for where, text in texts.items() for secret in ALL_SECRETS if secret in text
+    ]
+    assert not leaks, f"leaked: {leaks}"
+
+
+def test_what_carried_the_secrets_is_still_there_redacted(
+    pytester: pytest.Pytester, pytest_leaky_run: pytest.RunResult
+) -> None:
+    texts = every_output(pytester, pytest_leaky_run)
+    terminal = texts["terminal"]
+    assert "no route with [REDACTED]" in terminal  # the skip reason
+    assert "known to fail with [REDACTED]" in terminal  # the xfail reason
+    assert "deprecated login for [REDACTED]" in terminal  # the warnings summary
+    assert "connecting with [REDACTED]" in terminal  # the live log
+    assert "cannot reach the database with [REDACTED]" in terminal  # the collection error
+    assert "session [REDACTED]" in texts["run.log"]
+    assert "token [REDACTED]" in texts["evidence/evidence.json"]  # the plan's env: value
+    assert "session [REDACTED]" in texts["evidence/evidence.json"]  # set during the run
+    assert 'name="db_password" value="[REDACTED]"' in texts["user-junit.xml"]
+    assert 'name="note" value="logged in with [REDACTED]"' in texts["user-junit.xml"]
+    assert 'name="deploy_password" value="[REDACTED]"' in texts["user-junit.xml"]
+    assert 'name="deploy_note" value="as [REDACTED]"' in texts["user-junit.xml"]
+    assert "connects as [REDACTED]" in texts["report.html"]  # metadata added by a test
+    assert "INI-[REDACTED]" in texts["report.html"]
+    assert "ENV-[REDACTED]" in texts["report.html"]
+
+
+def secret_ids(text: str) -> set[str]:
+    return set(re.findall(r"test_connects\[REDACTED-[0-9a-f]{8}\]", text))
+
+
+def test_a_parametrize_id_with_a_secret_becomes_a_distinct_digest_in_every_output(
+    pytester: pytest.Pytester, pytest_leaky_run: pytest.RunResult
+) -> None:
+    texts = every_output(pytester, pytest_leaky_run)
+    document = json.loads(texts["evidence/evidence.json"])
+    ids = {check["id"].split("::")[-1] for check in document["checks"]} & secret_ids(
+        texts["evidence/evidence.json"]
+    )
+    assert len(ids) == 2, "two different secrets give two different ids"
+    for where in ("terminal", "report.html", "user-junit.xml", "evidence/junit.xml"):
+        assert secret_ids(texts[where]) == ids, where
+
+
+def test_a_secret_parametrize_id_is_the_same_in_every_run(
+    pytester: pytest.Pytester, five_gates: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DB_PASSWORD", DB_SECRET)
+    monkeypatch.setenv("DB_PASSWORD_REPLICA", REPLICA_SECRET)
+    five_gates("")
+    pytester.makepyfile(test_leaks=LEAKY_TESTS)
+    first = pytester.runpytest_subprocess("--collect-only", "-q")
+    second = pytester.runpytest_subprocess("--collect-only", "-q")
+    assert len(secret_ids(first.stdout.str())) == 2
+    assert secret_ids(first.stdout.str()) == secret_ids(second.stdout.str())
+    assert DB_SECRET not in first.stdout.str() + first.stderr.str()
+
+
+@pytest.mark.parametrize(
+    ("where", "source"),
+    [
+        ("option", "--cutover-redact"),
+        ("ini", "cutover_redact in tox.ini"),
+        ("env", "PYTEST_CUTOVER_REDACT"),
+    ],
+)
+def test_a_bad_redaction_pattern_is_one_usage_error_also_with_pytest_metadata(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, where: str, source: str
+) -> None:
+    pytester.makepyfile("def test_x(): pass")
+    args = ["-p", "metadata"]
+    if where == "option":
+        args.append("--cutover-redact=(")
+    elif where == "ini":
+        pytester.makefile(".ini", tox="[pytest]\ncutover_redact = (\n")
+    else:
+        monkeypatch.setenv("PYTEST_CUTOVER_REDACT", "(")
+    result = pytester.runpytest(*args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    problem = "'(' is not a valid regular expression: missing ), unterminated subpattern"
+    expected = messages.BAD_REDACT_PATTERN.format(source=source, problem=f"{problem} at position 0")
+    assert result.stderr.lines in ([f"ERROR: {expected}", ""], [f"ERROR: {expected}"])
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+
+
+def test_a_value_a_later_check_makes_secret_is_redacted_from_every_bundle_file(
+    pytester: pytest.Pytester, five_gates: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("VAULT_TOKEN", raising=False)
+    five_gates("")
+    pytester.makepyfile(
+        test_vault="""
+        import os
+        import pytest
+
+        @pytest.mark.gate("G1")
+        def test_reads_the_token_from_the_vault():
+            print("fetched vault-token-8e21f0")
+            assert False
+
+        @pytest.mark.gate("G1")
+        def test_exports_it():
+            os.environ["VAULT_TOKEN"] = "vault-token-8e21f0"
+        """
+    )
+    result = pytester.runpytest_subprocess("--cutover-fail-fast=off", "--cutover-evidence=evidence")
+    result.assert_outcomes(failed=1, passed=1)
+    evidence = pytester.path / "evidence"
+    for path in sorted(evidence.iterdir()):
+        assert "vault-token-8e21f0" not in path.read_text(encoding="utf-8"), path.name
+    assert "fetched [REDACTED]" in (evidence / "evidence.json").read_text(encoding="utf-8")
