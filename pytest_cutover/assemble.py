@@ -61,6 +61,7 @@ def evidence_document(
                 "strict": run.settings.strict,
                 "enforce_window": run.settings.enforce_window,
                 "allow_mutation": run.settings.allow_mutation,
+                "allow_unreadable": run.settings.allow_unreadable,
             },
         ),
     )

@@ -108,6 +108,7 @@ class RunbookFacts:
             "strict": False,
             "enforce_window": False,
             "allow_mutation": False,
+            "allow_unreadable": False,
         }
     )
 

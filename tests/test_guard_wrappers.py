@@ -166,6 +166,11 @@ def run_forms(
     return result, checks
 
 
+def settings(pytester: pytest.Pytester) -> dict[str, Any]:
+    document = json.loads((pytester.path / "ev" / "evidence.json").read_text())
+    return dict(document["settings"])
+
+
 def log_lines(log: Path) -> list[str]:
     return log.read_text().splitlines() if log.exists() else []
 
@@ -231,7 +236,9 @@ def test_allow_unreadable_lets_what_the_guard_cannot_read_run_but_keeps_the_deny
     _, refused = run_forms(pytester, forms)
     assert refused["variable-config"]["outcome"] == "failed"
     assert log_lines(fakes) == []
+    assert settings(pytester)["allow_unreadable"] is False
     result, allowed = run_forms(pytester, forms, "--cutover-allow-unreadable")
+    assert settings(pytester)["allow_unreadable"] is True, "the evidence says the guard was eased"
     assert allowed["variable-config"]["outcome"] == "passed"
     assert allowed["eval-down"]["outcome"] == "failed"
     assert allowed["eval-down"]["message"].startswith("blocked mutating command: ")
