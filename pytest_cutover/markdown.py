@@ -6,20 +6,22 @@ character itself), so a value cannot open a link, an autolink, raw HTML, emphasi
 span or an entity, and one that would start a heading, a quote or a list item where it
 begins a line is neutralised. A value shown as code goes in a code span or fence longer
 than any run of backticks inside it, so it cannot close it. No HTML entities are written:
-``>=`` is ``>=`` in code and ``\\>=`` in text, and reads as ``>=`` in both.
+``>=`` is written as ``>=``, in code and in text.
 """
 
 from __future__ import annotations
 
 import re
 
-#: ASCII punctuation that can start or end inline markup in CommonMark (and GFM's ``~`` and
-#: table ``|``); each is backslash-escaped wherever it appears in running text.
-_INLINE_MARKUP = re.compile(r"([\\`*_\[\]<>#|&~])")
-#: A value that begins with a list marker (``-``, ``+``, ``1.``, ``1)`` and a space), a
-#: thematic break or a setext underline (``---``, ``===``) would start one where it begins
-#: a line or a list item.
-_LEADING_MARKER = re.compile(r"^(?:([-+=])(?=[-+= ]|$)|(\d{1,9})([.)])(?= |$))")
+#: ASCII punctuation that can start or end inline markup in CommonMark wherever it stands
+#: (and GFM's ``~`` and table ``|``); each is backslash-escaped in running text. An
+#: underscore between two letters or digits cannot open or close emphasis and is kept, so
+#: ``test_x.py`` reads as it is; ``#`` and ``>`` only matter where a line begins.
+_INLINE_MARKUP = re.compile(r"([\\`*\[\]<|&~]|(?<![^\W_])_|_(?![^\W_]))")
+#: A value that begins with a heading or quote marker, a list marker (``-``, ``+``,
+#: ``1.``, ``1)`` and a space), a thematic break or a setext underline (``---``, ``===``)
+#: would start one where it begins a line or a list item.
+_LEADING_MARKER = re.compile(r"^(?:([-+=])(?=[-+= ]|$)|([#>])|(\d{1,9})([.)])(?= |$))")
 _BACKTICKS = re.compile(r"`+")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -28,11 +30,11 @@ def text(value: object) -> str:
     """``value`` as one line of Markdown text that reads exactly as ``value``.
 
     >>> text("[x](javascript:alert(1)) <script> a|b")
-    '\\\\[x\\\\](javascript:alert(1)) \\\\<script\\\\> a\\\\|b'
+    '\\\\[x\\\\](javascript:alert(1)) \\\\<script> a\\\\|b'
     >>> text("# heading"), text("- item"), text("12. item"), text("version >= 2")
-    ('\\\\# heading', '\\\\- item', '12\\\\. item', 'version \\\\>= 2')
-    >>> text("3.11.7"), text("-x"), text("---")
-    ('3.11.7', '-x', '\\\\---')
+    ('\\\\# heading', '\\\\- item', '12\\\\. item', 'version >= 2')
+    >>> text("3.11.7"), text("-x"), text("---"), text("> quote"), text("test_x.py _y_")
+    ('3.11.7', '-x', '\\\\---', '\\\\> quote', 'test_x.py \\\\_y\\\\_')
     >>> text("two\\nlines")
     'two lines'
     """
@@ -42,9 +44,9 @@ def text(value: object) -> str:
 
 
 def _escape_marker(match: re.Match[str]) -> str:
-    if match.group(1):
-        return "\\" + match.group(1)
-    return f"{match.group(2)}\\{match.group(3)}"
+    if match.group(1) or match.group(2):
+        return "\\" + match.group(0)
+    return f"{match.group(3)}\\{match.group(4)}"
 
 
 def code(value: object) -> str:

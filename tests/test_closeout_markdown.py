@@ -151,6 +151,18 @@ def test_any_text_reads_back_as_itself(value: str) -> None:
 
 
 @given(TEXT)
+def test_any_text_reads_back_as_itself_inside_a_line_and_as_a_list_item(value: str) -> None:
+    flat = " ".join(value.split())
+    parser = MarkdownIt("commonmark")
+    inside = parser.render(f"Result: {markdown.text(value)}")
+    assert inside == f"<p>Result: {escapeHtml(flat)}</p>\n".replace(" </p>", "</p>")
+    item = parser.render(f"- {markdown.text(value)}")
+    assert item == (
+        f"<ul>\n<li>{escapeHtml(flat)}</li>\n</ul>\n" if flat else "<ul>\n<li></li>\n</ul>\n"
+    )
+
+
+@given(TEXT)
 def test_any_code_span_holds_its_value_on_one_line(value: str) -> None:
     shown = value.replace("\n", " ")
     rendered = MarkdownIt("commonmark").render(markdown.code(value))
