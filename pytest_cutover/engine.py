@@ -362,7 +362,7 @@ class CutoverRun:
             )
         return None
 
-    @pytest.hookimpl(trylast=True)  # after the terminal has kept the error to show it
+    @pytest.hookimpl(tryfirst=True)  # stop before the terminal keeps the refusal to repeat it
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
             refused = str(report.longrepr) == messages.XDIST_INCOMPATIBLE
