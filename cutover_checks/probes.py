@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from http.client import HTTPConnection, HTTPException, HTTPResponse, HTTPSConnection
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from cutover_checks import _x509
 from cutover_checks._patterns import compile_pattern
@@ -55,6 +55,24 @@ def parse_address(address: str) -> tuple[str, int]:
     return match[1] or match[2], int(match[3])
 
 
+def parse_url(url: str) -> tuple[SplitResult, str, int | None]:
+    """An http(s):// URL split into its parts, its host, and its port if it gives one.
+
+    >>> parse_url("http://[::1")
+    Traceback (most recent call last):
+    ...
+    cutover_checks.errors.InvalidArgument: url: 'http://[::1' is not an http(s):// URL
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise InvalidArgument("url", f"{url!r} is not an http(s):// URL") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidArgument("url", f"{url!r} is not an http(s):// URL")
+    return parts, parts.hostname, port
+
+
 def http(
     url: str,
     *,
@@ -74,13 +92,7 @@ def http(
     ...
     cutover_checks.errors.InvalidArgument: url: 'ftp://example.com/' is not an http(s):// URL
     """
-    parts = urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:
-        port = -1
-    if parts.scheme not in ("http", "https") or not parts.hostname or port == -1:
-        raise InvalidArgument("url", f"{url!r} is not an http(s):// URL")
+    parts, host, port = parse_url(url)
     expected = (status,) if isinstance(status, int) else tuple(status)
     if not expected or not all(isinstance(code, int) and 100 <= code <= 599 for code in expected):
         raise InvalidArgument("status", f"{status!r} is not an HTTP status or a list of them")
@@ -91,9 +103,9 @@ def http(
     connection: HTTPConnection
     if parts.scheme == "https":
         context = _context(ca_file)
-        connection = HTTPSConnection(parts.hostname, port, timeout=timeout, context=context)
+        connection = HTTPSConnection(host, port, timeout=timeout, context=context)
     else:
-        connection = HTTPConnection(parts.hostname, port, timeout=timeout)
+        connection = HTTPConnection(host, port, timeout=timeout)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     headers = {"User-Agent": "pytest-cutover", "Connection": "close"}
     started = time.monotonic()

@@ -396,7 +396,7 @@ class CutoverRun:
         """Live logs (``--log-cli-level``) and ``--log-file`` go through the redactor."""
         redact_log_handlers(self.config, self.redact)
 
-    @pytest.hookimpl(trylast=True)  # after the terminal has kept the error to show it
+    @pytest.hookimpl(tryfirst=True)  # stop before the terminal keeps the refusal to repeat it
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
             refused = str(report.longrepr) == messages.XDIST_INCOMPATIBLE

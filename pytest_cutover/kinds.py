@@ -53,6 +53,7 @@ VALIDATORS: dict[str, Callable[[Any], object]] = {
     "stderr": lambda value: compile_pattern(value, "stderr"),
     "body": lambda value: compile_pattern(value, "body"),
     "min_free": system.parse_size,
+    "http": probes.parse_url,
     "tcp": probes.parse_address,
     "tls": probes.parse_address,
 }

@@ -6,7 +6,17 @@ from __future__ import annotations
 PLAN_ERROR = "{file}:{line}: {problem}"
 PLAN_NOT_FOUND = "{source}: no plan file at {path}; give the path of an existing cutover.yaml"
 PLAN_UNREADABLE = "{file}: cannot read the plan: {reason}"
+SIDE_FILE_UNREADABLE = "{file}: cannot read the {kind}: {reason}"
 PLAN_INVALID_YAML = "not valid YAML: {problem}"
+YAML_TOO_LARGE = "the file is larger than {limit} bytes; {what} are limited to {limit} bytes"
+YAML_TOO_DEEP = "nests deeper than {limit} levels; {what} are limited to {limit}"
+YAML_TOO_MANY_VALUES = (
+    "holds more than {limit} values once its aliases are expanded; {what} are limited to {limit}"
+)
+YAML_BAD_TAGGED_VALUE = "a value does not fit its explicit tag: {error}"
+YAML_RECURSIVE_ALIAS = (
+    "alias '*{alias}' refers to a value that contains it; aliases may not recurse"
+)
 PLAN_NOT_A_MAPPING = "the plan must be a mapping with the keys cutover, gates and checks, got {got}"
 UNKNOWN_KEY = "{where}: unknown key '{key}'; allowed keys: {allowed}"
 MISSING_KEY = "{where}: missing required key '{key}'"
@@ -14,6 +24,12 @@ WRONG_TYPE = "{where}: must be {expected}, got {got}"
 BAD_FORM = "{where}: '{value}' is not allowed here; {rule}"
 NOT_ONE_OF = "{where}: '{value}' is not one of: {allowed}"
 TOO_SMALL = "{where}: must be at least {limit}, got {value}"
+TOO_LARGE = "{where}: must be at most {limit}, got {value}"
+NOT_FINITE = "{where}: must be a finite number, got {value}"
+PHASES_OUT_OF_ORDER = (
+    "{where}: phase '{phase}' is listed after '{previous}' but does not start after it; "
+    "list the phases in clock order, each starting later than the one before"
+)
 EMPTY_VALUE = "{where}: must not be empty"
 NOT_POSITIVE = "{where}: must be greater than 0, got {value}"
 PHASES_WITHOUT_T0 = "phases: must include T0, the cutover moment; got {phases}"
@@ -55,6 +71,11 @@ UNKNOWN_SIGNOFF_ROLE = "{source}: unknown sign-off role '{role}'; the plan's rol
 BAD_SIGNOFF_FILE = (
     "a sign-off file maps each role to a name, or to {name: ..., at: <time with offset>}"
 )
+SIGNOFF_CONFLICT = (
+    "{source}: role '{role}' is signed off twice, as '{first}' ({first_source}) and as "
+    "'{second}'; give one name per role"
+)
+BAD_INI_FLAG = "{key} in {inifile}: {problem}; allowed: true, false, yes, no, on, off, 1, 0"
 NO_SIGNOFF_PLAN = "{source}: sign-offs were given, but the plan has no signoff section"
 BLANK_SIGNOFF_NAME = (
     "{source}: the sign-off of '{role}' has a blank name; a sign-off names the person who signs"

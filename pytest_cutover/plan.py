@@ -6,15 +6,17 @@ value and what is allowed; :class:`PlanError` carries them.
 
 from __future__ import annotations
 
+import math
 import re
 import shlex
 from collections.abc import Iterator, Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from cutover_checks.errors import InvalidArgument
 from pytest_cutover import messages
-from pytest_cutover.clock import parse_instant
+from pytest_cutover.clock import parse_instant, phase_offset
 from pytest_cutover.model import (
     DEFAULT_PHASES,
     Gate,
@@ -28,7 +30,14 @@ from pytest_cutover.model import (
 from pytest_cutover.mutation import deny_list
 from pytest_cutover.plan_schema import COMMON_KEYS, check_kinds, plan_schema
 from pytest_cutover.schema_errors import explain, place_of, type_name
-from pytest_cutover.yaml_source import Where, YamlDocument, YamlSourceError, load
+from pytest_cutover.yaml_source import (
+    Where,
+    YamlDocument,
+    YamlLimitError,
+    YamlSourceError,
+    load,
+    read_text,
+)
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -40,17 +49,7 @@ class PlanError(Exception):
 def load_plan(path: Path, shown_as: str | None = None) -> Plan:
     """Read and validate the plan at ``path``; errors name it as ``shown_as``."""
     file = shown_as or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
-        raise PlanError(messages.PLAN_UNREADABLE.format(file=file, reason=reason)) from None
-    try:
-        document = load(text)
-    except YamlSourceError as exc:
-        problem = messages.PLAN_INVALID_YAML.format(problem=exc.problem)
-        line = exc.line
-        raise PlanError(messages.PLAN_ERROR.format(file=file, line=line, problem=problem)) from None
+    document = read_document(path, file, "plans")
     problems = sorted(_schema_problems(document)) or sorted(
         [*_semantic_problems(document), *_runbook_problems(document, path.parent)]
     )
@@ -64,6 +63,30 @@ def load_plan(path: Path, shown_as: str | None = None) -> Plan:
     return _build(document.data, document, path)
 
 
+def read_document(path: Path, file: str, what: str) -> YamlDocument:
+    """The YAML document at ``path``, read within the limits of every YAML file; ``file``
+    names it in errors, ``what`` names its kind (``"plans"``, ``"waivers files"``)."""
+    try:
+        return load(read_text(path, what), what)
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        if what == "plans":
+            raise PlanError(messages.PLAN_UNREADABLE.format(file=file, reason=reason)) from None
+        kind = what.removesuffix("s")
+        raise PlanError(
+            messages.SIDE_FILE_UNREADABLE.format(file=file, kind=kind, reason=reason)
+        ) from None
+    except YamlSourceError as exc:
+        problem = (
+            exc.problem
+            if isinstance(exc, YamlLimitError)
+            else messages.PLAN_INVALID_YAML.format(problem=exc.problem)
+        )
+        raise PlanError(
+            messages.PLAN_ERROR.format(file=file, line=exc.line, problem=problem)
+        ) from None
+
+
 def _schema_problems(document: YamlDocument) -> Iterator[tuple[int, str]]:
     if not isinstance(document.data, dict):
         got = type_name(document.data)
@@ -71,9 +94,28 @@ def _schema_problems(document: YamlDocument) -> Iterator[tuple[int, str]]:
         return
     from jsonschema import Draft202012Validator  # noqa: PLC0415 - only a plan needs it
 
+    non_finite = dict(_non_finite(document.data, (), document))
+    yield from non_finite.values()
     validator = Draft202012Validator(plan_schema())
     for error in validator.iter_errors(document.data):
-        yield from explain(error, document)
+        if tuple(error.absolute_path) not in non_finite:
+            yield from explain(error, document)
+
+
+def _non_finite(
+    value: Any, where: Where, document: YamlDocument
+) -> Iterator[tuple[Where, tuple[int, str]]]:
+    """``.nan`` and ``.inf`` anywhere: no value of a plan is infinite or not a number."""
+    if isinstance(value, float) and not math.isfinite(value):
+        shown = ".nan" if math.isnan(value) else ".inf" if value > 0 else "-.inf"
+        place = place_of(where, document.data)
+        yield where, (document.line(where), messages.NOT_FINITE.format(where=place, value=shown))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _non_finite(item, (*where, str(key)), document)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _non_finite(item, (*where, index), document)
 
 
 def _semantic_problems(document: YamlDocument) -> Iterator[tuple[int, str]]:
@@ -87,6 +129,7 @@ def _semantic_problems(document: YamlDocument) -> Iterator[tuple[int, str]]:
                 document.line(("phases", index)),
                 messages.DUPLICATE_PHASE.format(index=index, phase=phase),
             )
+    yield from _clock_problems(phases, document)
     gate_lines: dict[str, int] = {}
     for index, gate in enumerate(data["gates"]):
         where: Where = ("gates", index)
@@ -123,7 +166,9 @@ def _semantic_problems(document: YamlDocument) -> Iterator[tuple[int, str]]:
             yield (
                 document.line((*where, "gate")),
                 messages.UNKNOWN_GATE.format(
-                    where=place_of(where, data), gate=check["gate"], gates=", ".join(gate_lines)
+                    where=place_of(where, data),
+                    gate=check["gate"],
+                    gates=", ".join(gate_lines) or "none (the plan has no gates)",
                 ),
             )
         for key in (key for key in check if key in VALIDATORS):
@@ -133,6 +178,31 @@ def _semantic_problems(document: YamlDocument) -> Iterator[tuple[int, str]]:
                 place = place_of((*where, key), data)
                 problem = messages.BAD_PARAMETER.format(where=place, problem=error.problem)
                 yield document.line((*where, key)), problem
+
+
+def _clock_problems(phases: list[str], document: YamlDocument) -> Iterator[tuple[int, str]]:
+    """Phases on the clock start within reach of T0, each later than the one listed before."""
+    previous: tuple[str, timedelta] | None = None
+    for index, phase in enumerate(phases):
+        where: Where = ("phases", index)
+        try:
+            offset = phase_offset(phase)
+        except ValueError as error:
+            yield (
+                document.line(where),
+                messages.BAD_PARAMETER.format(where=f"phases[{index}]", problem=error),
+            )
+            continue
+        if offset is None:
+            continue
+        if previous is not None and offset <= previous[1]:
+            yield (
+                document.line(where),
+                messages.PHASES_OUT_OF_ORDER.format(
+                    where=f"phases[{index}]", phase=phase, previous=previous[0]
+                ),
+            )
+        previous = (phase, offset)
 
 
 def _runbook_problems(document: YamlDocument, plan_folder: Path) -> Iterator[tuple[int, str]]:
@@ -275,23 +345,14 @@ def _kind_of(check: Mapping[str, Any]) -> str:
 
 def load_waivers(path: Path, shown_as: str) -> tuple[Waiver, ...]:
     """The waivers of a waivers file: a YAML list shaped like the plan's ``waivers``."""
-    try:
-        document = load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise PlanError(messages.PLAN_UNREADABLE.format(file=shown_as, reason=error)) from None
-    except YamlSourceError as error:
-        problem = messages.PLAN_INVALID_YAML.format(problem=error.problem)
-        line = error.line
-        raise PlanError(
-            messages.PLAN_ERROR.format(file=shown_as, line=line, problem=problem)
-        ) from None
+    document = read_document(path, shown_as, "waivers files")
     from jsonschema import Draft202012Validator  # noqa: PLC0415 - only a waivers file needs it
 
     schema = {"$defs": plan_schema()["$defs"], "type": "array", "items": {"$ref": "#/$defs/waiver"}}
     problems = [
         problem
         for error in Draft202012Validator(schema).iter_errors(document.data)
-        for problem in explain(error, document)
+        for problem in explain(error, document, "the waivers file")
     ]
     if not problems:
         for index, waiver in enumerate(document.data):

@@ -31,10 +31,13 @@ _PATTERN_RULES = {
 }
 
 
-def explain(error: ValidationError, document: YamlDocument) -> Iterator[tuple[int, str]]:
-    """One (line, sentence) per problem a schema error stands for."""
+def explain(
+    error: ValidationError, document: YamlDocument, whole: str = "the plan"
+) -> Iterator[tuple[int, str]]:
+    """One (line, sentence) per problem a schema error stands for; ``whole`` names the
+    document itself (``"the waivers file"``)."""
     where: Where = tuple(error.absolute_path)
-    place = place_of(where, document.data)
+    place = place_of(where, document.data, whole)
     instance: Any = error.instance
     if error.validator == "additionalProperties":
         allowed = list(_schema(error).get("properties", {}))
@@ -76,6 +79,8 @@ def _sentence(error: ValidationError, place: str) -> str:  # noqa: PLR0911 - one
         return messages.NOT_POSITIVE.format(where=place, value=instance)
     if keyword == "minimum":
         return messages.TOO_SMALL.format(where=place, limit=value, value=instance)
+    if keyword == "maximum":
+        return messages.TOO_LARGE.format(where=place, limit=value, value=instance)
     if keyword == "contains":
         return messages.PHASES_WITHOUT_T0.format(phases=", ".join(map(str, instance)))
     return f"{place}: {error.message}"  # pragma: no cover - the schema uses no other keyword
@@ -116,10 +121,10 @@ def _expected(schema: dict[str, Any]) -> str:
     return _TYPE_WORDS.get(kind, kind)
 
 
-def place_of(where: Where, data: Any) -> str:
+def place_of(where: Where, data: Any, whole: str = "the plan") -> str:
     """A path in the plan as people read it: ``checks[2] (bun-version).version``."""
     if not where:
-        return "the plan"
+        return whole
     text = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in where)
     text = text.lstrip(".")
     if _is_check(where[:2]) and isinstance(data, dict):

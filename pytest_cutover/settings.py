@@ -21,6 +21,8 @@ from pytest_cutover.pool import DEFAULT_WORKERS
 from pytest_cutover.redact import parse_extra_pattern
 
 DEFAULT_PLAN = "cutover.yaml"
+#: The most declared checks of one gate that may run at once.
+MAX_WORKERS = 256
 
 #: Each setting: its option dest, ini key and environment variable.
 SETTINGS = {
@@ -171,10 +173,12 @@ def _workers(setting: Setting | None) -> int:
     if setting is None:
         return DEFAULT_WORKERS
     value = setting.value.strip()
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_WORKERS:
         raise pytest.UsageError(
             messages.BAD_CHOICE.format(
-                source=setting.source, value=value, allowed="a whole number of 1 or more"
+                source=setting.source,
+                value=value,
+                allowed=f"a whole number from 1 to {MAX_WORKERS}",
             )
         )
     return int(value)
@@ -184,8 +188,14 @@ def _flag(config: pytest.Config, name: str, environ: Mapping[str, str]) -> bool:
     dest, ini, env = FLAGS[name]
     if config.getoption(dest):
         return True
-    if config.getini(ini):
-        return True
+    try:
+        if config.getini(ini):
+            return True
+    except (ValueError, pytest.UsageError) as error:  # pytest names the value, not the key
+        inifile = config.inipath.name if config.inipath else "the ini file"
+        raise pytest.UsageError(
+            messages.BAD_INI_FLAG.format(key=ini, inifile=inifile, problem=error)
+        ) from None
     value = environ.get(env, "").strip().lower()
     if value in ("", "0", "false", "no"):
         return False

@@ -55,17 +55,36 @@ def collect_signatures(
                     source=signature.source, role=signature.role, roles=", ".join(roles)
                 )
             )
-    return {signature.role: signature for signature in signatures}
+    return _one_per_role(signatures)
+
+
+def _one_per_role(signatures: Sequence[Signature]) -> dict[str, Signature]:
+    """Each role's sign-off; the same name twice is one sign-off (the first), two names
+    for one role are a usage error naming both."""
+    by_role: dict[str, Signature] = {}
+    for signature in signatures:
+        first = by_role.setdefault(signature.role, signature)
+        if first.name != signature.name:
+            raise pytest.UsageError(
+                messages.SIGNOFF_CONFLICT.format(
+                    source=signature.source,
+                    role=signature.role,
+                    first=first.name,
+                    first_source=first.source,
+                    second=signature.name,
+                )
+            )
+    return by_role
 
 
 def _from_file(path: Path, now: datetime) -> list[Signature]:
-    from pytest_cutover.yaml_source import YamlSourceError, load  # noqa: PLC0415 - with a file
+    from pytest_cutover.plan import PlanError, read_document  # noqa: PLC0415 - with a file
 
     source = str(path)
     try:
-        data = load(path.read_text(encoding="utf-8")).data
-    except (OSError, UnicodeDecodeError, YamlSourceError) as error:
-        raise pytest.UsageError(f"{source}: cannot read the sign-off file: {error}") from None
+        data = read_document(path, source, "sign-off files").data
+    except PlanError as error:
+        raise pytest.UsageError(str(error)) from None
     if not isinstance(data, dict):
         raise pytest.UsageError(f"{source}: {messages.BAD_SIGNOFF_FILE}")
     signatures = []

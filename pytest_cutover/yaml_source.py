@@ -1,10 +1,20 @@
-"""Read YAML and remember where each value came from, so errors can name the line."""
+"""Read YAML and remember where each value came from, so errors can name the line.
+
+Every YAML file the plugin reads (the plan, a waivers file, a sign-off file) is read
+within the same limits, so a hostile file is refused before it costs time or memory:
+its size (:data:`MAX_BYTES`), how deep it nests (:data:`MAX_DEPTH`) and how many values
+it holds once its aliases are expanded (:data:`MAX_VALUES`; an alias bomb is measured,
+never expanded). Recursive aliases are refused too.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
+
+from pytest_cutover import messages
 
 if TYPE_CHECKING:
     import yaml
@@ -13,8 +23,26 @@ if TYPE_CHECKING:
 #: A place in a document: the keys and list indexes that lead to a value.
 Where = tuple[str | int, ...]
 
+#: The largest YAML file read, in bytes.
+MAX_BYTES = 1_048_576
+#: How deep mappings and lists may nest (aliases expanded).
+MAX_DEPTH = 64
+#: How many values (scalars, lists, mappings) a file may hold, aliases expanded.
+MAX_VALUES = 100_000
 
-def _loader(yaml: ModuleType) -> type[SafeLoader]:
+
+def read_text(path: Path, what: str) -> str:
+    """The text of ``path``, read no further than :data:`MAX_BYTES`; ``what`` names the
+    kind of file in the message (``"plans"``). Raises OSError, UnicodeDecodeError or
+    :class:`YamlSourceError`."""
+    with path.open("rb") as file:
+        data = file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise YamlLimitError(1, messages.YAML_TOO_LARGE.format(limit=MAX_BYTES, what=what))
+    return data.decode("utf-8")
+
+
+def _loader(module: ModuleType, what: str) -> type[SafeLoader]:
     """The safe loader, but timestamps stay strings: ``t0`` and ``expires`` must carry
     their offset, and are parsed by the plan, not silently turned into naive datetimes.
 
@@ -24,12 +52,63 @@ def _loader(yaml: ModuleType) -> type[SafeLoader]:
     errors are the ones :func:`load` catches, even if PyYAML was imported again.
     """
 
-    class Loader(yaml.SafeLoader):  # type: ignore[name-defined,misc]
-        pass
+    class Loader(module.SafeLoader):  # type: ignore[name-defined,misc]
+        """Measures each node as it is composed: depth before recursing, and the size and
+        depth it has with aliases expanded (from its children's, so nothing is expanded)."""
+
+        kind = what
+
+        def __init__(self, stream: str) -> None:
+            super().__init__(stream)
+            self.nesting = 0
+            self.measured: dict[int, tuple[int, int]] = {}  # id(node): (values, depth)
+
+        def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+            event = self.peek_event()
+            line = event.start_mark.line + 1
+            self.nesting += 1
+            if self.nesting > MAX_DEPTH:
+                raise YamlLimitError(
+                    line, messages.YAML_TOO_DEEP.format(limit=MAX_DEPTH, what=self.kind)
+                )
+            try:
+                node: yaml.Node = super().compose_node(parent, index)
+            finally:
+                self.nesting -= 1
+            if isinstance(event, module.AliasEvent):
+                if id(node) not in self.measured:
+                    raise YamlSourceError(
+                        line, messages.YAML_RECURSIVE_ALIAS.format(alias=event.anchor)
+                    )
+                return node
+            self.measured[id(node)] = measure = self._measure(node)
+            if measure[0] > MAX_VALUES:
+                raise YamlLimitError(
+                    line, messages.YAML_TOO_MANY_VALUES.format(limit=MAX_VALUES, what=self.kind)
+                )
+            if measure[1] > MAX_DEPTH:
+                raise YamlLimitError(
+                    line, messages.YAML_TOO_DEEP.format(limit=MAX_DEPTH, what=self.kind)
+                )
+            return node
+
+        def _measure(self, node: yaml.Node) -> tuple[int, int]:
+            if isinstance(node, module.ScalarNode):
+                return 1, 1
+            children = (
+                [part for pair in node.value for part in pair]
+                if isinstance(node, module.MappingNode)
+                else list(node.value)
+            )
+            measures = [self.measured[id(child)] for child in children]
+            return (
+                1 + sum(values for values, _ in measures),
+                1 + max((depth for _, depth in measures), default=0),
+            )
 
     Loader.yaml_implicit_resolvers = {
         first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        for first, resolvers in module.SafeLoader.yaml_implicit_resolvers.items()
     }
     return Loader
 
@@ -41,6 +120,10 @@ class YamlSourceError(Exception):
         super().__init__(problem)
         self.line = line
         self.problem = problem
+
+
+class YamlLimitError(YamlSourceError):
+    """The text exceeds one of the limits every YAML file is read within."""
 
 
 @dataclass(frozen=True)
@@ -57,8 +140,9 @@ class YamlDocument:
         return self.lines.get(where, 1)
 
 
-def load(text: str) -> YamlDocument:
-    """Parse one YAML document with the safe loader, keeping line numbers.
+def load(text: str, what: str = "YAML files") -> YamlDocument:
+    """Parse one YAML document with the safe loader, keeping line numbers; ``what`` names
+    the kind of file when a limit is exceeded (``"plans"``).
 
     >>> doc = load("a:\\n  - x\\n  - y\\n")
     >>> doc.data, doc.line(("a", 1))
@@ -66,7 +150,12 @@ def load(text: str) -> YamlDocument:
     """
     import yaml  # noqa: PLC0415 - see _loader
 
-    loader = _loader(yaml)(text)
+    try:
+        loader = _loader(yaml, what)(
+            text
+        )  # reads the text: unprintable characters are refused here
+    except yaml.YAMLError as exc:
+        raise YamlSourceError(1, str(exc).splitlines()[0]) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -74,6 +163,9 @@ def load(text: str) -> YamlDocument:
         lines: dict[Where, int] = {}
         _record_lines(node, (), lines)
         return YamlDocument(loader.construct_document(node), lines)
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+        # an explicit tag on a value that is not of it, like !!int x or !!timestamp x
+        raise YamlSourceError(1, messages.YAML_BAD_TAGGED_VALUE.format(error=exc)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1

@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from pytest_cutover import messages
+from pytest_cutover.settings import MAX_WORKERS
 
 HEADER = """cutover: Concurrency
 gates:
@@ -192,7 +193,7 @@ def test_a_bad_worker_count_is_a_usage_error(pytester: pytest.Pytester, value: s
     result = pytester.runpytest(f"--cutover-workers={value}")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert result.stderr.lines[0] == "ERROR: " + messages.BAD_CHOICE.format(
-        source="--cutover-workers", value=value, allowed="a whole number of 1 or more"
+        source="--cutover-workers", value=value, allowed=f"a whole number from 1 to {MAX_WORKERS}"
     )
 
 

@@ -143,7 +143,7 @@ def test_an_id_outside_the_safe_characters_is_rejected(tmp_path: Path) -> None:
 
 
 def test_phases_must_include_t0(tmp_path: Path) -> None:
-    error = plan_error(tmp_path, "cutover: x\nphases: [prep, go]\ngates: []\n")
+    error = plan_error(tmp_path, "cutover: x\nphases: [prep, go]\ngates: [{id: G1, phase: go}]\n")
     assert error == "cutover.yaml:2: " + messages.PHASES_WITHOUT_T0.format(phases="prep, go")
 
 
