@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import datetime
+from typing import Any
 
 import pytest
 import yaml
@@ -127,6 +129,60 @@ PLAN_SHAPED = st.fixed_dictionaries(
         ),
     },
 )
+SAFE_CHECKS = st.sampled_from(
+    [
+        {"tool": "sh"},
+        {"tool": "no-such-tool-x"},
+        {"path": "cutover.yaml"},
+        {"path": "nope"},
+        {"env_present": ["HOME"]},
+        {"command": ["true"]},
+        {"command": ["false"]},
+        {"tcp": "127.0.0.1:1", "timeout": 1},
+        {"http": "http://127.0.0.1:1/", "timeout": 1},
+    ]
+)
+NEAR_NOW = st.datetimes(
+    min_value=datetime(2020, 1, 1), max_value=datetime(2035, 1, 1), timezones=st.timezones()
+).map(lambda moment: moment.isoformat())
+
+
+@st.composite
+def mutated_plan(draw: st.DrawFn) -> dict[str, Any]:
+    """A plan that loads, with zero to two of its values replaced by wild ones."""
+    checks = [
+        {"id": f"c{index}", "gate": draw(st.sampled_from(["G1", "G2"])), **check}
+        for index, check in enumerate(draw(st.lists(SAFE_CHECKS, min_size=1, max_size=4)))
+    ]
+    plan: dict[str, Any] = {
+        "cutover": "Fuzzed",
+        "gates": [{"id": "G1", "phase": "T-60"}, {"id": "G2", "phase": "T0"}],
+        "checks": checks,
+    }
+    if draw(st.booleans()):
+        plan["t0"] = draw(NEAR_NOW)
+    if draw(st.booleans()):
+        plan["waivers"] = [
+            {"check": "c0", "justification": "j", "approver": "a", "expires": draw(NEAR_NOW)}
+        ]
+    if draw(st.booleans()):
+        plan["signoff"] = {"gate": "G2", "roles": ["rm"]}
+    mutations = {
+        "t0": lambda: plan.__setitem__("t0", draw(INSTANT)),
+        "phases": lambda: plan.__setitem__("phases", draw(st.lists(PHASE, max_size=6))),
+        "gate phase": lambda: plan["gates"][1].__setitem__("phase", draw(PHASE)),
+        "timeout": lambda: checks[0].__setitem__("timeout", draw(NUMBER)),
+        "retry": lambda: checks[0].__setitem__(
+            "retry", {"attempts": draw(NUMBER), "interval": draw(NUMBER)}
+        ),
+        "waiver": lambda: plan.__setitem__("waivers", draw(st.lists(WAIVER, max_size=2))),
+        "check": lambda: checks.append(draw(CHECK)),
+    }
+    for name in draw(st.lists(st.sampled_from(sorted(mutations)), max_size=2)):
+        mutations[name]()
+    return plan
+
+
 HOSTILE_TEXT = st.sampled_from(
     [
         "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
@@ -145,6 +201,8 @@ HOSTILE_TEXT = st.sampled_from(
     ]
 )
 PLAN_TEXT = st.one_of(
+    mutated_plan().map(lambda plan: yaml.safe_dump(plan, allow_unicode=True)),
+    mutated_plan().map(lambda plan: yaml.safe_dump(plan, allow_unicode=True)),
     PLAN_SHAPED.map(lambda plan: yaml.safe_dump(plan, allow_unicode=True)),
     ANY_YAML.map(lambda data: yaml.safe_dump(data, allow_unicode=True)),
     HOSTILE_TEXT,
@@ -163,7 +221,27 @@ def compiles(pattern: str) -> bool:
     return True
 
 
-OPTIONS = st.lists(
+FLAGS = st.tuples(
+    st.sampled_from(
+        [
+            "--cutover-strict",
+            "--cutover-enforce-window",
+            "--cutover-allow-mutation",
+            "--cutover-show-plan",
+        ]
+    )
+)
+VALID_OPTION = st.one_of(
+    FLAGS,
+    st.tuples(st.just("--cutover-t0"), NEAR_NOW),
+    st.tuples(st.just("--cutover-phase"), st.sampled_from(["T-60", "T0", "T-60,T0"])),
+    st.tuples(st.just("--cutover-fail-fast"), st.sampled_from(["gate", "check", "off"])),
+    st.tuples(st.just("--cutover-evidence"), st.just("evidence")),
+    st.tuples(st.just("--cutover-signoff"), st.just("rm=A")),
+    st.tuples(st.just("--cutover-waivers"), st.just("waivers.yaml")),
+    st.tuples(st.just("--cutover-workers"), st.sampled_from(["1", "3"])),
+)
+WILD_OPTIONS = st.lists(
     st.one_of(
         st.tuples(
             st.sampled_from(
@@ -182,19 +260,11 @@ OPTIONS = st.lists(
         st.tuples(st.sampled_from(["--cutover-signoff"]), st.sampled_from(["rm=A", "rm=B", "x"])),
         st.tuples(st.sampled_from(["--cutover-waivers"]), st.just("waivers.yaml")),
         st.tuples(st.sampled_from(["--cutover-workers"]), st.sampled_from(["1", "2", "²", "0"])),
-        st.tuples(
-            st.sampled_from(
-                [
-                    "--cutover-strict",
-                    "--cutover-enforce-window",
-                    "--cutover-allow-mutation",
-                    "--cutover-show-plan",
-                ]
-            )
-        ),
+        VALID_OPTION,
     ),
-    max_size=4,
+    max_size=3,
 )
+OPTIONS = st.one_of(st.lists(VALID_OPTION, max_size=3), WILD_OPTIONS)
 
 
 def arguments(options: list[tuple[str, ...]]) -> list[str]:
@@ -211,7 +281,11 @@ def arguments(options: list[tuple[str, ...]]) -> list[str]:
 )
 @given(
     plan=PLAN_TEXT,
-    waivers=st.one_of(st.lists(WAIVER).map(yaml.safe_dump), PLAN_TEXT),
+    waivers=st.one_of(
+        st.lists(WAIVER.map(lambda w: {**w, "check": "c0"}), max_size=2).map(yaml.safe_dump),
+        st.lists(WAIVER, max_size=2).map(yaml.safe_dump),
+        PLAN_TEXT,
+    ),
     options=OPTIONS,
 )
 def test_random_plans_and_options_exit_cleanly(
