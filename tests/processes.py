@@ -1,8 +1,13 @@
-"""Whether a process the tests started (through a command under test) still runs."""
+"""Processes of the tests: whether one a command under test started still runs; verify."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
+
+#: How long ``verify`` may take before the test calls it a hang.
+VERIFY_DEADLINE = 60
 
 
 def is_alive(pid: int) -> bool:
@@ -12,3 +17,14 @@ def is_alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+def verify(directory: Path) -> subprocess.CompletedProcess[str]:
+    """``python -m pytest_cutover verify DIRECTORY``, as an operator runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest_cutover", "verify", str(directory)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=VERIFY_DEADLINE,
+    )

@@ -6,12 +6,12 @@ import hashlib
 import json
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
+from processes import verify
 
 from pytest_cutover import messages
 from pytest_cutover.bundle import CONTENTS, MANIFEST, evidence_schema, verify_bundle
@@ -31,15 +31,6 @@ def bundle(pytester: pytest.Pytester, five_gates: Callable[[str], Path]) -> Path
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines([messages.BUNDLE_WRITTEN.format(path=pytester.path / "evidence")])
     return pytester.path / "evidence"
-
-
-def verify(directory: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pytest_cutover", "verify", str(directory)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def test_the_bundle_holds_the_five_files_and_nothing_else(bundle: Path) -> None:

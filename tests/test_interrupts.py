@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from processes import is_alive
+from processes import is_alive, verify
 from pytest_timeout import PYTEST_FAILURE_MESSAGE  # type: ignore[import-untyped]
 
 from pytest_cutover import messages
@@ -54,15 +54,6 @@ SWITCH = """
             pathlib.Path("started").write_text("started")
             time.sleep(120)
 """
-
-
-def verify(directory: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pytest_cutover", "verify", str(directory)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def read_json(path: Path) -> Any:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
+from processes import verify
 
 from pytest_cutover import __version__, messages
 from pytest_cutover.bundle import CONTENTS, MANIFEST, verify_bundle
@@ -54,16 +55,6 @@ def make_bundle(
 @pytest.fixture
 def bundle(make_bundle: Callable[[str], Path]) -> Path:
     return make_bundle("evidence")
-
-
-def verify(directory: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pytest_cutover", "verify", str(directory)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=DEADLINE,
-    )
 
 
 def rewrite_manifest(bundle: Path, names: Iterable[str] = CONTENTS) -> None:
