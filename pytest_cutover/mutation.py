@@ -78,7 +78,13 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pytest_cutover.wrappers import UNREADABLE_OPEN, basename, is_option, read
+from pytest_cutover.wrappers import (
+    UNREADABLE_EXPANDED,
+    UNREADABLE_OPEN,
+    basename,
+    is_option,
+    read,
+)
 
 _COMPOSE_VERBS = (
     *("up", "down", "rm", "stop", "kill", "restart", "start", "create"),
@@ -159,6 +165,10 @@ class DenyList:
         'eval runs a string put together at run time'
         >>> deny_list().unreadable(["env", "FOO=1", "docker", "compose", "config"]) is None
         True
+        >>> deny_list().unreadable(["sh", "-c", "docker compose $ACTION"])
+        "$ACTION is made at run time after docker compose, which may make it 'docker compose up'"
+        >>> deny_list().unreadable(["sh", "-c", "docker ps --filter name=$APP"]) is None
+        True
         """
         reading = read(tuple(argv))
         if reading.unreadable is not None:
@@ -168,6 +178,12 @@ class DenyList:
                 if _matches(words, pattern, open_tail=True):
                     return UNREADABLE_OPEN.format(
                         command=shlex.join(words), pattern=" ".join(pattern)
+                    )
+        for words, word in reading.expanded:
+            for pattern in self.patterns:
+                if _matches(words, pattern, open_tail=True):
+                    return UNREADABLE_EXPANDED.format(
+                        word=word, command=shlex.join(words), pattern=" ".join(pattern)
                     )
         return None
 

@@ -41,6 +41,9 @@ class Reading(NamedTuple):
     unreadable: str | None
     #: The commands that may get more words at run time: ``xargs`` adds what it reads.
     open: tuple[tuple[str, ...], ...] = ()
+    #: The script commands with a word made at run time (``$V``, ``$(..)``, backticks, a
+    #: glob): the words before it, and that word. What follows may be any words.
+    expanded: tuple[tuple[tuple[str, ...], str], ...] = ()
 
 
 class Wrapper(NamedTuple):
@@ -176,6 +179,7 @@ UNREADABLE_FIND = "find runs each file it finds as a command"
 UNREADABLE_CONFIG_ENV = "git --config-env takes its value from the environment"
 UNREADABLE_TOO_DEEP = f"it nests more than {LIMIT} commands"
 UNREADABLE_OPEN = "xargs adds the words it reads to {command}, which may make it '{pattern}'"
+UNREADABLE_EXPANDED = "{word} is made at run time after {command}, which may make it '{pattern}'"
 
 
 class _Command(NamedTuple):
@@ -201,6 +205,7 @@ def read(argv: tuple[str, ...]) -> Reading:
     'brace expansion ({up,down}) makes its words at run time'
     """
     found: dict[tuple[str, ...], bool] = {}  # each command, and whether it is open
+    expanded: list[tuple[tuple[str, ...], str]] = []
     problem: str | None = None
     todo = deque([(_Command(tuple(argv), shell=False), False)])  # first in, first out
     while todo:
@@ -212,12 +217,37 @@ def read(argv: tuple[str, ...]) -> Reading:
             problem = problem or UNREADABLE_TOO_DEEP
             break
         found[words] = is_open
+        if command.shell:
+            expanded.extend(_expanded(words))
         opens = is_open or basename(words[0]) == "xargs"
         for next_one in _started_by(_Command(words, command.shell)):
             problem = problem or next_one.problem
             if next_one.command is not None:
                 todo.append((next_one.command, opens))
-    return Reading(tuple(found), problem, tuple(w for w, is_open in found.items() if is_open))
+    opened = tuple(w for w, is_open in found.items() if is_open)
+    return Reading(tuple(found), problem, opened, tuple(expanded))
+
+
+def _expanded(words: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
+    """The words of a script command before its first word made at run time, and that word.
+
+    A word made at run time right after an option (``-f "$file"``) is read as that
+    option's value, as the commands' own options take it: it names a file or a
+    project, not a verb. (So ``docker compose --dry-run $VERB`` is missed: the guard
+    does not know which options take a value.)
+
+    >>> list(_expanded(("docker", "compose", "$ACTION")))
+    [(('docker', 'compose'), '$ACTION')]
+    >>> list(_expanded(("docker", "compose", "-f", "$f", "config")))
+    []
+    """
+    for at, word in enumerate(words[1:], start=1):
+        after_option = is_option(words[at - 1]) and "=" not in words[at - 1]
+        if after_option and words[at - 1] != "--":
+            continue
+        if "$" in word or "`" in word or _GLOB.search(word):
+            yield words[:at], {"$": "$(...)", "`": "`...`"}.get(word, word)
+            return
 
 
 def _started_by(command: _Command) -> Iterator[_Found]:
@@ -555,6 +585,8 @@ def simple_commands(script: str) -> tuple[list[tuple[str, ...]], bool]:
                 assigned = bool(current) and current[-1].endswith("=")
                 if opening and not assigned and not _without_assignments(tuple(current)):
                     named_by_substitution = True
+                elif opening and not assigned:  # a word of this command: keep its place
+                    current.append("`")
             commands.append(tuple(current))
             current = []
         elif redirected:

@@ -84,6 +84,8 @@ UNREADABLE: dict[str, tuple[list[str], dict[str, str]]] = {
     "find-exec-found-file": (["find", "{tmp}/found", "-type", "f", "-exec", "{}", "down", ";"], {}),
     "git-config-env": ([GIT, "--config-env=alias.p=CUT", "p"], {"CUT": "!docker compose down"}),
     "xargs-adds-the-verb": (["xargs", "-a", "{tmp}/verb", "docker", "compose"], {}),
+    "variable-verb": (["bash", "-c", "docker compose $VERB"], {"VERB": "down"}),
+    "substituted-verb": (["bash", "-c", "docker compose $(cat {tmp}/verb)"], {}),
 }
 
 #: Harmless forms: name -> (argv, the line the fake must log).

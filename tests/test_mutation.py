@@ -719,6 +719,21 @@ def test_a_wrapper_s_option_values_are_not_taken_for_its_command(argv: list[str]
         (["xargs", "sh", "-c", 'docker compose "$@"', "sh"], wrappers.UNREADABLE_OPEN.format(
             command="docker compose", pattern="docker compose up"
         )),
+        (["sh", "-c", "docker compose $ACTION"], wrappers.UNREADABLE_EXPANDED.format(
+            word="$ACTION", command="docker compose", pattern="docker compose up"
+        )),
+        (["sh", "-c", "docker compose $(cat verb)"], wrappers.UNREADABLE_EXPANDED.format(
+            word="$(...)", command="docker compose", pattern="docker compose up"
+        )),
+        (["sh", "-c", "docker compose `cat verb`"], wrappers.UNREADABLE_EXPANDED.format(
+            word="`...`", command="docker compose", pattern="docker compose up"
+        )),
+        (["sh", "-c", "docker compose do*"], wrappers.UNREADABLE_EXPANDED.format(
+            word="do*", command="docker compose", pattern="docker compose up"
+        )),
+        (["bash", "-c", 'rm "${FLAGS}" /srv/app'], wrappers.UNREADABLE_EXPANDED.format(
+            word="${FLAGS}", command="rm", pattern="rm -r"
+        )),
     ],
 )  # fmt: skip
 def test_what_the_guard_cannot_read_is_named(argv: list[str], why: str) -> None:
@@ -744,6 +759,9 @@ def test_what_the_guard_cannot_read_is_named(argv: list[str], why: str) -> None:
         ["/opt/$weird/tool"],  # not from a shell: the name is literal
         ["xargs", "-r", "docker", "inspect"],
         ["xargs", "kubectl", "get", "pods"],
+        ["sh", "-c", "docker ps --filter name=$APP"],
+        ["sh", "-c", 'git log -1 --format=%H "$REF"'],
+        ["sh", "-c", 'docker compose -p "$PROJECT" -f "$FILE" config --quiet'],
     ],
 )
 def test_ordinary_expansions_outside_the_command_name_are_readable(argv: list[str]) -> None:
