@@ -255,7 +255,7 @@ FILE_OTHER_RUN = (
 FILE_OTHER_DECISION = "{name} says the decision is {theirs}, but evidence.json says {ours}"
 FILE_NOT_RENDERED = (
     "{name} differs from what evidence.json renders to with this pytest-cutover ({version}): "
-    "it was edited"
+    "it was edited after the run, or written by another build of the same version"
 )
 JUNIT_UNREADABLE = "junit.xml cannot be read back: {problem}"
 JUNIT_CASE_COUNT = "junit.xml holds {theirs} test cases, but evidence.json records {ours}"
