@@ -542,7 +542,8 @@ class CutoverRun:
                 state.reason = messages.BY_PHASE_OPTION
             else:
                 marks = item.iter_markers()
-                state.reason = left_out_by(self.shrinkers, item.nodeid, marks, self.selects)
+                how = left_out_by(self.shrinkers, item.nodeid, marks, self.selects)
+                state.reason = self.redact(how)  # a -k or -m expression may hold a secret
 
     @pytest.hookimpl(trylast=True, specname="pytest_collection_modifyitems")
     def pytest_collection_modifyitems_order(self, items: list[pytest.Item]) -> None:

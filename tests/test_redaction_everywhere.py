@@ -334,3 +334,23 @@ def test_a_value_a_later_check_makes_secret_is_redacted_from_every_bundle_file(
     for path in sorted(evidence.iterdir()):
         assert "vault-token-8e21f0" not in path.read_text(encoding="utf-8"), path.name
     assert "fetched [REDACTED]" in (evidence / "evidence.json").read_text(encoding="utf-8")
+
+
+def test_a_secret_in_the_selection_reaches_neither_terminal_nor_bundle(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`-k` is recorded as the reason a check was left out: that text is redacted too."""
+    monkeypatch.setenv("DB_PASSWORD", DB_SECRET)
+    (pytester.path / "cutover.yaml").write_text(
+        "cutover: Selected\n"
+        "gates:\n  - {id: G1, title: First, phase: T-60}\n"
+        "checks:\n  - {id: c1, gate: G1, command: ['true']}\n  - {id: c2, gate: G1, tool: sh}\n"
+    )
+    result = pytester.runpytest_subprocess(f"-k={DB_SECRET} or c1", "--cutover-evidence=ev")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED, "c2 left out: NO-GO"
+    texts = {
+        path.name: path.read_text(encoding="utf-8") for path in (pytester.path / "ev").iterdir()
+    }
+    texts["terminal"] = result.stdout.str() + result.stderr.str()
+    assert "c2 deselected (-k '[REDACTED] or c1')" in texts["terminal"]
+    assert [name for name, text in texts.items() if DB_SECRET in text] == []
