@@ -261,6 +261,8 @@ def pytest_make_parametrize_id(
         return redacted_id(run.redact, val)
     if isinstance(val, bytes):
         return redacted_id(run.redact, val.decode("ascii", "backslashreplace"))
+    if isinstance(val, (int, float)) and not isinstance(val, bool):  # pytest shows str(val)
+        return redacted_id(run.redact, str(val))
     return None
 
 

@@ -354,3 +354,24 @@ def test_a_secret_in_the_selection_reaches_neither_terminal_nor_bundle(
     texts["terminal"] = result.stdout.str() + result.stderr.str()
     assert "c2 deselected (-k '[REDACTED] or c1')" in texts["terminal"]
     assert [name for name, text in texts.items() if DB_SECRET in text] == []
+
+
+def test_a_numeric_secret_in_a_parametrize_id_is_redacted_too(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pytest makes the id of an int from ``str(value)``: a PIN is a secret all the same."""
+    monkeypatch.setenv("VAULT_TOKEN", "48151623")
+    pytester.makepyfile(
+        """
+        import os, pytest
+
+        @pytest.mark.gate("G1")
+        @pytest.mark.parametrize("pin", [int(os.environ["VAULT_TOKEN"])])
+        def test_unlock(pin):
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess("-v", "--cutover-evidence=ev")
+    texts = [result.stdout.str()] + [p.read_text() for p in (pytester.path / "ev").iterdir()]
+    assert not [text for text in texts if "48151623" in text]
+    result.stdout.fnmatch_lines(["*test_unlock[[]REDACTED-*[]] PASSED*"])
