@@ -9,7 +9,7 @@ TOOLS := .tools/node_modules/.bin
 COMPOSE_PLUGIN := .tools/docker/cli-plugins/docker-compose
 CHROMIUM := /usr/bin/chromium
 INSTALLED := $(VENV)/.installed
-SOURCES := pyproject.toml $(wildcard pytest_cutover/*.py pytest_cutover/schema/*.json cutover_checks/*.py)
+SOURCES := pyproject.toml $(wildcard pytest_cutover/*.py pytest_cutover/*/*.py pytest_cutover/schema/*.json pytest_cutover/templates/*.j2 cutover_checks/*.py)
 
 .PHONY: preflight test test-oldest lint ci clean bench bench-quick
 
@@ -25,7 +25,7 @@ preflight: $(INSTALLED) $(TOOLS)/bun $(COMPOSE_PLUGIN)
 test: $(INSTALLED) $(TOOLS)/bun $(COMPOSE_PLUGIN) $(CHROMIUM)
 	$(BIN)/pytest
 
-# The one place that reads pytest internals (telling -m from -k: pytest_cutover/markexpr.py)
+# The one place that reads pytest internals (telling -m from -k: pytest_cutover/run/markexpr.py)
 # and what rests on it, on the oldest pytest the package supports.
 OLDEST_PYTEST := 8.3.5
 OLDEST := .venv-pytest-oldest

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pytest
 
-    from pytest_cutover.decision import Decision
+    from pytest_cutover.model.decision import Decision
 
 
 def pytest_cutover_decision(config: pytest.Config, decision: Decision) -> None:

@@ -13,22 +13,21 @@ from datetime import datetime, timezone
 import pytest
 
 from pytest_cutover import hookspecs
-from pytest_cutover.engine import CutoverRun
-from pytest_cutover.fixtures import cutover
-from pytest_cutover.invocation import outermost, plan_invocation, targets
-from pytest_cutover.markers import MARKERS
-from pytest_cutover.model import Plan, Waiver
-from pytest_cutover.pool import DEFAULT_WORKERS
-from pytest_cutover.redact import RunRedactor, redact_metadata, redacted_id
-from pytest_cutover.runbook import MARKERS as RUNBOOK_MARKERS
-from pytest_cutover.settings import (
+from pytest_cutover.model.cutover import Plan, Waiver
+from pytest_cutover.plan.signoff import collect_signatures
+from pytest_cutover.run.concurrency import DEFAULT_WORKERS
+from pytest_cutover.run.fixtures import cutover
+from pytest_cutover.run.invocation import outermost, plan_invocation, targets
+from pytest_cutover.run.markers import MARKERS
+from pytest_cutover.run.session import CutoverRun
+from pytest_cutover.run.settings import (
     SETTINGS_KEY,
     Settings,
     python_check_folders,
     redact_patterns,
     resolve,
 )
-from pytest_cutover.signoff import collect_signatures
+from pytest_cutover.safety.redact import RunRedactor, redact_metadata, redacted_id
 
 RUN_KEY = pytest.StashKey[CutoverRun]()
 RUN_NAME = "cutover-run"
@@ -177,7 +176,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    for marker in (*MARKERS, *RUNBOOK_MARKERS):
+    for marker in MARKERS:
         config.addinivalue_line("markers", marker)
     if config.getoption("help"):
         return
@@ -196,7 +195,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if plan is not None:
         _plan_run(config, run, plan)
     if config.pluginmanager.hasplugin("html") and config.getoption("htmlpath", None):
-        from pytest_cutover.html_report import HtmlReportEnrichment  # noqa: PLC0415 - with --html
+        from pytest_cutover.integrations.pytest_html import HtmlReportEnrichment  # noqa: PLC0415 - with --html
 
         config.pluginmanager.register(HtmlReportEnrichment(run), HTML_NAME)
 
@@ -219,7 +218,7 @@ def _plan_run(config: pytest.Config, run: CutoverRun, plan: Plan) -> None:
         arg for arg in config.args if targets([arg], base)[0].path not in invocation.dropped
     ]
     config.args.extend(str(path) for path in invocation.added)
-    from pytest_cutover.leftout import LeftOut  # noqa: PLC0415 - only cutover runs watch
+    from pytest_cutover.run.leftout import LeftOut  # noqa: PLC0415 - only cutover runs watch
 
     run.leftout = LeftOut(config, plan.path, folders)
     config.pluginmanager.register(run.leftout, LEFTOUT_NAME)
@@ -249,7 +248,7 @@ def pytest_metadata(metadata: dict[str, object], config: pytest.Config) -> None:
 def pytest_make_parametrize_id(
     config: pytest.Config, val: object, argname: str
 ) -> Generator[None, str | None, str | None]:
-    """A parametrize id with a secret in it gets :data:`~pytest_cutover.redact.ID_MARKER`
+    """A parametrize id with a secret in it gets :data:`~pytest_cutover.safety.redact.ID_MARKER`
     instead: in the node id itself, so that every report, file and line shows it."""
     given = yield
     run = config.stash.get(RUN_KEY, None)
@@ -270,7 +269,7 @@ def _load_files(settings: Settings) -> tuple[Plan | None, tuple[Waiver, ...]]:
     """The plan and the waivers files, if the run has them."""
     if settings.plan is None and settings.waivers is None:
         return None, ()  # reading YAML and JSON Schema is most of the plugin's start-up
-    from pytest_cutover.plan import PlanError, load_plan, load_waivers  # noqa: PLC0415
+    from pytest_cutover.plan.load import PlanError, load_plan, load_waivers  # noqa: PLC0415
 
     plan = None
     waivers: tuple[Waiver, ...] = ()

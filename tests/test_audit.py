@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pytest_cutover import audit
-from pytest_cutover.audit import Recorder, process_start, recording
+from pytest_cutover.safety import audit
+from pytest_cutover.safety.audit import Recorder, process_start, recording
 
 
 def test_plain_subprocess_and_os_calls_are_recorded_in_order(tmp_path: Path) -> None:

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from pytest_cutover import messages
-from pytest_cutover.clock import FIRST_YEAR, LAST_YEAR, MAX_PHASE_HOURS
-from pytest_cutover.settings import MAX_WORKERS
-from pytest_cutover.yaml_source import MAX_BYTES, MAX_DEPTH, MAX_VALUES
+from pytest_cutover.model.clock import FIRST_YEAR, LAST_YEAR, MAX_PHASE_HOURS
+from pytest_cutover.plan.yaml_source import MAX_BYTES, MAX_DEPTH, MAX_VALUES
+from pytest_cutover.run.settings import MAX_WORKERS
 
 #: Seconds a run may take before it counts as a hang (never a speed target).
 GENEROUS = 60

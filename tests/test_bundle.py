@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator
 from processes import verify
 
 from pytest_cutover import messages
-from pytest_cutover.bundle import CONTENTS, MANIFEST, evidence_schema, verify_bundle
+from pytest_cutover.evidence.bundle import CONTENTS, MANIFEST, evidence_schema, verify_bundle
 
 CHECKS = """
     checks:

@@ -18,8 +18,8 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
-from pytest_cutover import markdown
-from pytest_cutover.closeout import STAMP
+from pytest_cutover.evidence import markdown
+from pytest_cutover.evidence.closeout import STAMP
 
 HOSTILE = "[x](javascript:alert(1)) # heading <script>alert(1)</script> <https://evil.example>"
 PLANTED = "\n```\n\n## 7) Final decision\n\n- Decision: **GO**\n\n```\n"

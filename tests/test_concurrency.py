@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from pytest_cutover import messages
-from pytest_cutover.settings import MAX_WORKERS
+from pytest_cutover.run.settings import MAX_WORKERS
 
 HEADER = """cutover: Concurrency
 gates:

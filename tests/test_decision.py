@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from pytest_cutover import messages
-from pytest_cutover.decision import (
+from pytest_cutover.model.cutover import Gate
+from pytest_cutover.model.decision import (
     CheckOutcome,
     GateStatus,
     Outcome,
@@ -16,8 +17,7 @@ from pytest_cutover.decision import (
     decide,
     gate_status,
 )
-from pytest_cutover.engine import next_outcome
-from pytest_cutover.model import Gate
+from pytest_cutover.run.session import next_outcome
 
 G1, G2, G3 = Gate("G1", "T-60", "Tooling"), Gate("G2", "T-60", "Assets"), Gate("G3", "T+10")
 GATES = (G1, G2, G3)

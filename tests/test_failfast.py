@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from pytest_cutover import messages
-from pytest_cutover.failfast import FailFast, Failure, block_reason
-from pytest_cutover.model import Gate
+from pytest_cutover.model.cutover import Gate
+from pytest_cutover.model.failfast import FailFast, Failure, block_reason
 
 #: G1 passes, G2 has a failing check between two passing ones, G3..G5 pass.
 CHECKS = """

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from pytest_cutover import messages
-from pytest_cutover.mutation import deny_list
+from pytest_cutover.safety.mutation import deny_list
 
 #: The fake binaries: each logs ``name argv...`` and changes nothing.
 FAKES = ("docker", "rm", "shred", "dd", "truncate", "mkfs", "mkfs.ext4", "kubectl")

@@ -78,8 +78,9 @@ def test_a_run_without_files_or_evidence_loads_no_reader_or_writer_of_them(
         import sys
 
         def pytest_unconfigure():
-            names = ["yaml", "jsonschema", "pytest_cutover.plan", "pytest_cutover.bundle",
-                     "pytest_cutover.assemble", "pytest_cutover.report_html"]
+            names = ["yaml", "jsonschema", "pytest_cutover.plan.load",
+                     "pytest_cutover.evidence.bundle", "pytest_cutover.evidence.assemble",
+                     "pytest_cutover.evidence.report"]
             print("LOADED:", [name for name in names if name in sys.modules])
         """
     )

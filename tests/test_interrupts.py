@@ -25,7 +25,7 @@ from processes import is_alive, verify
 from pytest_timeout import PYTEST_FAILURE_MESSAGE  # type: ignore[import-untyped]
 
 from pytest_cutover import messages
-from pytest_cutover.bundle import CONTENTS, IN_PROGRESS, MANIFEST
+from pytest_cutover.evidence.bundle import CONTENTS, IN_PROGRESS, MANIFEST
 
 #: How long a test waits for an inner run to reach a point it awaits; never reached.
 DEADLINE = 60.0

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from loopback import Certificate
 
-from pytest_cutover.kinds import KINDS
-from pytest_cutover.plan_schema import COMMON_KEYS, check_kinds, kind_keys
+from pytest_cutover.plan.kinds import KINDS
+from pytest_cutover.plan.schema import COMMON_KEYS, check_kinds, kind_keys
 
 
 @pytest.mark.parametrize("kind", check_kinds())

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pytest_cutover import wrappers
-from pytest_cutover.audit import ProcessStart
-from pytest_cutover.mutation import DEFAULT_DENY, DenyList, deny_list
+from pytest_cutover.safety import wrappers
+from pytest_cutover.safety.audit import ProcessStart
+from pytest_cutover.safety.mutation import DEFAULT_DENY, DenyList, deny_list
 
 DENY = deny_list()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_cutover.ordering import natural_key, reorder
+from pytest_cutover.model.ordering import natural_key, reorder
 
 CHECKS = """
     checks:

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from pytest_cutover import leftout, markdown, messages
+from pytest_cutover import messages
+from pytest_cutover.evidence import markdown
+from pytest_cutover.run import leftout
 
 PLAN = """
     cutover: Partial runs

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from pytest_cutover import messages
-from pytest_cutover.model import DEFAULT_PHASES
-from pytest_cutover.plan import PlanError, check_id_of, load_plan
-from pytest_cutover.plan_schema import check_kinds, plan_schema
+from pytest_cutover.model.cutover import DEFAULT_PHASES
+from pytest_cutover.plan.load import PlanError, check_id_of, load_plan
+from pytest_cutover.plan.schema import check_kinds, plan_schema
 
 GATES = """# yaml-language-server: $schema=pytest_cutover/schema/plan.schema.json
 cutover: Plan test

@@ -10,8 +10,8 @@ from urllib.parse import quote
 
 import pytest
 
-from pytest_cutover import redact
-from pytest_cutover.redact import (
+from pytest_cutover.safety import redact
+from pytest_cutover.safety.redact import (
     MARKER,
     SECRET_NAME,
     Redactor,

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from test_report_html import make_check, make_command, make_document
 
-from pytest_cutover.report_html import render_report
+from pytest_cutover.evidence.report import render_report
 
 PAYLOAD = "<script>document.title = 'pwned'; window.pwned = true</script>"
 FAILED = '[id="check-db.reachable"]'

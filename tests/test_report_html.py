@@ -11,11 +11,11 @@ import pytest
 from jsonschema import Draft202012Validator
 from markupsafe import escape
 
-from pytest_cutover.bundle import evidence_schema
-from pytest_cutover.decision import CheckOutcome, Outcome, decide
-from pytest_cutover.document import build_document
-from pytest_cutover.model import Gate, Timeline
-from pytest_cutover.report_html import render_report
+from pytest_cutover.evidence.bundle import evidence_schema
+from pytest_cutover.evidence.document import build_document
+from pytest_cutover.evidence.report import render_report
+from pytest_cutover.model.cutover import Gate, Timeline
+from pytest_cutover.model.decision import CheckOutcome, Outcome, decide
 
 PAYLOAD = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"

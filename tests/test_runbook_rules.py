@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from pytest_cutover import messages
-from pytest_cutover.bundle import verify_bundle
-from pytest_cutover.clock import parse_instant
-from pytest_cutover.model import Waiver
+from pytest_cutover.evidence.bundle import verify_bundle
+from pytest_cutover.model.clock import parse_instant
+from pytest_cutover.model.cutover import Waiver
 
 HEADER = """
 cutover: Runbook test

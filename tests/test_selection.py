@@ -10,9 +10,9 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from pytest_cutover.markexpr import compile_expression, matcher
-from pytest_cutover.model import Gate, Timeline
-from pytest_cutover.selection import (
+from pytest_cutover.model.cutover import Gate, Timeline
+from pytest_cutover.run.markexpr import compile_expression, matcher
+from pytest_cutover.run.selection import (
     Shrinkers,
     asks_for_cutover,
     decided_phases,

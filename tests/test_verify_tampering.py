@@ -24,7 +24,7 @@ import pytest
 from processes import verify
 
 from pytest_cutover import __version__, messages
-from pytest_cutover.bundle import CONTENTS, MANIFEST, verify_bundle
+from pytest_cutover.evidence.bundle import CONTENTS, MANIFEST, verify_bundle
 
 CHECKS = """
     checks:

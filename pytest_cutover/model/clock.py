@@ -1,0 +1,159 @@
+"""The cutover on the clock: T0, the time window of each phase, and when phases really ran.
+
+Phase names of the form ``T-60``, ``T0`` or ``T+10`` (minutes; ``T+2h`` for hours)
+have a window: from T0 plus their offset until the next phase starts; the last
+phase has no end. Times are always aware: a time without an offset is refused.
+
+The clock works within bounds, so that no sum of a time and an offset overflows:
+times lie in the years :data:`FIRST_YEAR` to :data:`LAST_YEAR`, and a phase starts at
+most :data:`MAX_PHASE_HOURS` hours before or after T0.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
+
+from pytest_cutover.model.cutover import Timeline
+
+_PHASE = re.compile(r"^T(?:0|([+-])(\d+)(m|h)?)$")
+_INSTANT = re.compile(
+    r"^(\d{4})-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-](\d{2}):?(\d{2}))$"
+)
+
+#: The years a time may lie in (the bounds keep every sum on the clock computable).
+FIRST_YEAR, LAST_YEAR = 1970, 9000
+#: How far from T0 a phase may start, either way.
+MAX_PHASE_HOURS = 8760
+_EXAMPLE = "like 2026-12-01T22:00:00+01:00"
+
+
+def parse_instant(text: str) -> datetime:
+    """An ISO-8601 date and time with its UTC offset; anything less raises ValueError.
+
+    >>> parse_instant("2026-12-01T22:00:00+01:00").isoformat()
+    '2026-12-01T22:00:00+01:00'
+    >>> parse_instant("2026-12-01T21:00:00Z") == parse_instant("2026-12-01T22:00:00+01:00")
+    True
+    >>> parse_instant("2026-12-01")
+    Traceback (most recent call last):
+    ...
+    ValueError: '2026-12-01' is not a date and time with an offset, like 2026-12-01T22:00:00+01:00
+    >>> parse_instant("2026-02-30T22:00:00+01:00")
+    Traceback (most recent call last):
+    ...
+    ValueError: '2026-02-30T22:00:00+01:00' is not a real date and time (day is out of range \
+for month), like 2026-12-01T22:00:00+01:00
+    """
+    text = str(text).strip()
+    match = _INSTANT.match(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a date and time with an offset, {_EXAMPLE}")
+    year, offset_hours, offset_minutes = match[1], match[5], match[6]
+    if offset_hours is not None and (int(offset_hours) > 23 or int(offset_minutes) > 59):
+        raise ValueError(
+            f"{text!r} has the UTC offset {match[4]}; offsets lie between -23:59 and +23:59"
+        )
+    if not FIRST_YEAR <= int(year) <= LAST_YEAR:
+        raise ValueError(
+            f"{text!r} lies outside the years the cutover clock works in; "
+            f"give a time in the years {FIRST_YEAR} to {LAST_YEAR}"
+        )
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise ValueError(f"{text!r} is not a real date and time ({error}), {_EXAMPLE}") from None
+
+
+def utc_now() -> str:
+    """The time now, UTC, ISO-8601 to the second.
+
+    >>> utc_now().endswith("Z")
+    True
+    """
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def utc(moment: datetime) -> str:
+    """``moment`` in UTC, ISO-8601 to the second.
+
+    >>> utc(parse_instant("2026-12-01T22:00:00+01:00"))
+    '2026-12-01T21:00:00Z'
+    """
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def phase_offset(phase: str) -> timedelta | None:
+    """How long before or after T0 a phase starts; None when its name does not say.
+    Raises ValueError when it says more than :data:`MAX_PHASE_HOURS` hours.
+
+    >>> [phase_offset(p) / timedelta(minutes=1) for p in ("T-60", "T0", "T+10", "T+2h")]
+    [-60.0, 0.0, 10.0, 120.0]
+    >>> phase_offset("prep") is None
+    True
+    >>> phase_offset("T+99999999h")
+    Traceback (most recent call last):
+    ...
+    ValueError: phase T+99999999h starts more than 8760 hours from T0; phases lie within 8760h of T0
+    """
+    match = _PHASE.match(phase)
+    if match is None:
+        return None
+    sign, amount, unit = match.groups()
+    if sign is None:
+        return timedelta(0)
+    minutes = int(amount) * (60 if unit == "h" else 1)
+    if minutes > MAX_PHASE_HOURS * 60:
+        raise ValueError(
+            f"phase {phase} starts more than {MAX_PHASE_HOURS} hours from T0; "
+            f"phases lie within {MAX_PHASE_HOURS}h of T0"
+        )
+    return timedelta(minutes=-minutes if sign == "-" else minutes)
+
+
+class Window(NamedTuple):
+    """When a phase is planned to run; ``end`` None means open-ended."""
+
+    start: datetime
+    end: datetime | None
+
+    def holds(self, moment: datetime) -> bool:
+        """Whether ``moment`` lies in the window (start included, end excluded)."""
+        return self.start <= moment and (self.end is None or moment < self.end)
+
+
+def windows(timeline: Timeline, t0: datetime) -> dict[str, Window]:
+    """The planned window of every phase whose name gives its offset from T0."""
+    starts = {p: t0 + offset for p in timeline.phases if (offset := phase_offset(p)) is not None}
+    ordered = [phase for phase in timeline.phases if phase in starts]
+    return {
+        phase: Window(starts[phase], starts[ordered[i + 1]] if i + 1 < len(ordered) else None)
+        for i, phase in enumerate(ordered)
+    }
+
+
+def window_problems(
+    planned: Mapping[str, Window], actual: Mapping[str, tuple[datetime, datetime]]
+) -> list[str]:
+    """A sentence for each phase that ran (first start, last end) outside its window.
+
+    >>> t0 = parse_instant("2026-12-01T22:00:00Z")
+    >>> ran = {"T-60": (t0, t0)}
+    >>> window_problems(windows(Timeline(), t0), ran)
+    ['phase T-60 ran 2026-12-01T22:00:00Z to 2026-12-01T22:00:00Z, outside its window \
+2026-12-01T21:00:00Z to 2026-12-01T21:30:00Z']
+    """
+    problems = []
+    for phase, (first, last) in actual.items():
+        window = planned.get(phase)
+        if window is None:
+            continue
+        if not (window.holds(first) and (window.end is None or last <= window.end)):
+            end = utc(window.end) if window.end is not None else "open end"
+            problems.append(
+                f"phase {phase} ran {utc(first)} to {utc(last)}, outside its window "
+                f"{utc(window.start)} to {end}"
+            )
+    return problems

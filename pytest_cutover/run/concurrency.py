@@ -1,0 +1,108 @@
+"""Run the declared checks of one gate at the same time, on a bounded pool of threads.
+
+pytest still reports each check in order, one after the other: when the first
+declared check of a gate is set up, every declared check of that gate is handed
+to the pool, and each item's ``runtest`` waits for its own result. Gates stay in
+order: the pool never sees a check of gate N+1 before gate N has been reported.
+Each task records its own process starts (the audit hook's recorder lives in the
+task's context), so commands are attributed to the right check and the mutation
+guard applies to each. A task that pytest can no longer wait for (a timeout
+fired, the run was interrupted) is cancelled: its commands are killed at once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from cutover_checks.cancel import Cancellation, cancellable
+from cutover_checks.result import CheckResult
+from pytest_cutover.safety.audit import ProcessStart, Recorder, recording
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+#: Checks of one gate that run at once unless --cutover-workers says otherwise.
+DEFAULT_WORKERS = 64
+
+
+class Execution(NamedTuple):
+    """What running one check in the pool produced: a result or an error, and its processes."""
+
+    result: CheckResult | None
+    error: BaseException | None
+    #: In seconds since the epoch.
+    started: float
+    finished: float
+    starts: Sequence[ProcessStart] = ()
+    #: What the mutation guard refused the check, if it refused anything.
+    refused: BaseException | None = None
+
+
+class Handle:
+    """One check handed to the pool: its future, and what it did so far (readable while it runs)."""
+
+    __slots__ = ("cancellation", "future", "recorder")
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+        self.cancellation = Cancellation()
+        self.future: Future[Execution] | None = None
+
+    def execution(self) -> Execution | None:
+        """The check's execution, if it has finished."""
+        future = self.future
+        if future is None or not future.done() or future.cancelled():
+            return None
+        return future.result()
+
+    def stop(self) -> None:
+        """Cancel the check (kill its commands, start none) and wait until it has ended."""
+        self.cancellation.cancel()
+        future = self.future
+        if future is not None and not future.cancel():
+            from concurrent.futures import wait  # noqa: PLC0415 - see GatePool.submit
+
+            wait([future])
+
+
+def execute(check: Callable[[], CheckResult], handle: Handle) -> Execution:
+    """Run ``check`` with its handle's recorder, keeping an error instead of raising it."""
+    recorder = handle.recorder
+    started = time.time()
+    try:
+        with cancellable(handle.cancellation), recording(recorder):
+            result = check()
+    except BaseException as error:  # handed to the item, which raises it in pytest's thread
+        finished = time.time()
+        return Execution(None, error, started, finished, recorder.starts, recorder.refused)
+    finished = time.time()
+    return Execution(result, None, started, finished, recorder.starts, recorder.refused)
+
+
+class GatePool:
+    """A bounded thread pool, created on first use and shut down with the run."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._executor: ThreadPoolExecutor | None = None
+
+    def submit(
+        self, check: Callable[[], CheckResult], guard: Callable[[ProcessStart], None] | None
+    ) -> Handle:
+        """Start ``check`` as soon as a worker is free."""
+        if self._executor is None:
+            # Imported when a gate first runs concurrently: most runs start no thread.
+            from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+            self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="cutover-check")
+        handle = Handle(Recorder(guard=guard))
+        handle.future = self._executor.submit(execute, check, handle)
+        return handle
+
+    def shutdown(self) -> None:
+        """Cancel what has not started; let what runs finish within its own timeout."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None

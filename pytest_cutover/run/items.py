@@ -1,0 +1,191 @@
+"""Checks declared in the plan, collected as pytest items (pytest's way to collect YAML tests)."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from cutover_checks import CheckError, CheckResult
+from pytest_cutover import messages
+from pytest_cutover.model.cutover import Plan, PlanCheck
+from pytest_cutover.plan.signoff import Signature
+from pytest_cutover.run.observations import describe_failure, record
+
+if TYPE_CHECKING:
+    from pytest_cutover.run.concurrency import Handle
+
+#: The pool's run of a declared check, when its gate runs concurrently; taken by the check's
+#: first run, so that a rerun (pytest-rerunfailures) runs the check again.
+PREFETCH_KEY: pytest.StashKey[Handle] = pytest.StashKey()
+#: Whether a declared check held, by its own result: what its reports must agree with.
+VERDICT_KEY: pytest.StashKey[bool] = pytest.StashKey()
+
+
+class CheckFailed(Exception):
+    """A declared check ran and did not hold."""
+
+    def __init__(self, check: PlanCheck, result: CheckResult) -> None:
+        super().__init__(result.message)
+        self.check = check
+        self.result = result
+
+
+class PlanFile(pytest.File):
+    """The plan file; its children are the checks it declares."""
+
+    def __init__(
+        self, *, plan: Plan, signatures: Mapping[str, Signature], strict: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.plan = plan
+        self.signatures = signatures
+        self.strict = strict
+
+    def collect(self) -> list[pytest.Item]:
+        items: list[pytest.Item] = [
+            PlanCheckItem.from_parent(self, name=check.id, check=check, index=index)
+            for index, check in enumerate(self.plan.checks)
+        ]
+        signoff = self.plan.signoff
+        if signoff is not None:
+            items += [
+                SignoffItem.from_parent(
+                    self,
+                    name=f"signoff-{role}",
+                    role=role,
+                    gate=signoff.gate,
+                    signature=self.signatures.get(role),
+                    index=len(self.plan.checks) + position,
+                )
+                for position, role in enumerate(signoff.roles)
+            ]
+        return items
+
+
+class PlanCheckItem(pytest.Item):
+    """One check declared in the plan, run by its kind's :mod:`cutover_checks` function."""
+
+    def __init__(self, *, check: PlanCheck, index: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.check = check
+        self.index = index
+        self.add_marker(pytest.mark.gate(id=check.gate))
+
+    def evaluate(self) -> CheckResult:
+        """Run the check itself: safe to call from any thread, it touches no pytest state."""
+        from pytest_cutover.plan.kinds import run_check  # noqa: PLC0415 - loads the check modules
+
+        check = self.check
+        try:
+            return run_check(check.kind, check.params, self.path.parent, check.retry)
+        except CheckError as error:  # a parameter only the run could judge, a missing CA file
+            return CheckResult(False, str(error))
+
+    def runtest(self) -> None:
+        self.stash[VERDICT_KEY] = False
+        handle = self.stash.get(PREFETCH_KEY, None)
+        if handle is None:
+            result = self.evaluate()
+        else:
+            del self.stash[PREFETCH_KEY]
+            result = _wait_for(handle)
+        record(self, result)
+        parent = self.parent
+        strict = isinstance(parent, PlanFile) and parent.strict
+        if not result.ok or (strict and result.warnings):
+            raise CheckFailed(self.check, strict_result(result) if result.ok else result)
+        self.stash[VERDICT_KEY] = True
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: Any = None,
+    ) -> str:
+        if isinstance(excinfo.value, CheckFailed):
+            check, result = excinfo.value.check, excinfo.value.result
+            return describe_failure(check.id, result, f"{check.kind} {_shown(check)}")
+        return _one_line(excinfo) or str(super().repr_failure(excinfo, style=style))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, self.check.line - 1, f"cutover check {self.check.id}"
+
+
+class SignoffItem(pytest.Item):
+    """One required sign-off: passes when the role has signed."""
+
+    def __init__(
+        self, *, role: str, gate: str, signature: Signature | None, index: int, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.role = role
+        self.signature = signature
+        self.index = index
+        self.add_marker(pytest.mark.gate(id=gate))
+
+    def runtest(self) -> None:
+        self.stash[VERDICT_KEY] = False
+        signature = self.signature
+        if signature is None:
+            result = CheckResult(False, messages.NO_SIGNATURE.format(role=self.role))
+        else:
+            message = messages.SIGNED.format(name=signature.name, at=signature.at)
+            result = CheckResult(True, message, {"role": self.role, "name": signature.name})
+        record(self, result)
+        if not result.ok:
+            raise SignoffMissing(result.message)
+        self.stash[VERDICT_KEY] = True
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: Any = None,
+    ) -> str:
+        if isinstance(excinfo.value, SignoffMissing):
+            return f"cutover check {self.name} failed: {excinfo.value}"
+        return _one_line(excinfo) or str(super().repr_failure(excinfo, style=style))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"cutover sign-off {self.role}"
+
+
+class SignoffMissing(Exception):
+    """A required role has not signed off."""
+
+
+def _wait_for(handle: Handle) -> CheckResult:
+    """The result of a check the pool runs; stopped when the wait for it is interrupted
+    (a timeout plugin's alarm, SIGTERM, Ctrl-C), so that none of its commands outlives it."""
+    assert handle.future is not None
+    try:
+        execution = handle.future.result()
+    except BaseException:
+        handle.stop()
+        raise
+    if execution.error is not None:
+        raise execution.error
+    assert execution.result is not None
+    return execution.result
+
+
+def _one_line(excinfo: pytest.ExceptionInfo[BaseException]) -> str | None:
+    """A failure raised into a declared check from outside (``pytest.fail`` from a timeout
+    plugin, say) is its own message: its traceback would show only pytest's and the pool's
+    insides."""
+    if isinstance(excinfo.value, pytest.fail.Exception):
+        return str(excinfo.value)
+    return None
+
+
+def strict_result(result: CheckResult) -> CheckResult:
+    """Under --cutover-strict, a result with warnings is a failure."""
+    message = "strict: " + "; ".join(result.warnings)
+    return CheckResult(False, message, result.details, result.commands, result.warnings)
+
+
+def _shown(check: PlanCheck) -> str:
+    target = check.params[check.kind]
+    return shlex.join(map(str, target)) if isinstance(target, list) else str(target)

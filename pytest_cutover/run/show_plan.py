@@ -1,0 +1,77 @@
+"""The runbook as text: phases on the clock, gates, checks, sign-off, rollback, waivers.
+
+Printed by ``pytest --cutover-show-plan`` (with the Python checks too) and by
+``python -m pytest_cutover plan`` (the plan alone); nothing is run.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from pytest_cutover.model.clock import utc, windows
+from pytest_cutover.model.cutover import Plan, PlanCheck, Waiver
+from pytest_cutover.safety.mutation import DEFAULT_DENY
+
+
+def runbook_lines(
+    plan: Plan,
+    t0: datetime | None,
+    waivers: Sequence[Waiver] = (),
+    python_checks: Mapping[str, Sequence[str]] | None = None,
+) -> list[str]:
+    """The runbook of ``plan``; ``python_checks`` maps gate ids to the Python checks found."""
+    planned = windows(plan.timeline, t0) if t0 is not None else {}
+    lines = [
+        f"{plan.name}: runbook",
+        f"T0: {utc(t0) if t0 else 'not set (plan t0 or --cutover-t0)'}",
+    ]
+    for phase in plan.timeline.phases:
+        window = planned.get(phase)
+        when = ""
+        if window is not None:
+            until = utc(window.end) if window.end is not None else "open end"
+            when = f"  {utc(window.start)} to {until}"
+        kind = "preflight" if plan.timeline.is_preflight(phase) else "after T0"
+        lines.append(f"{phase}{when}  ({kind})")
+        for gate in (g for g in plan.gates if g.phase == phase):
+            lines.append(f"  {gate.label()}")
+            lines.extend(
+                f"    - {check.id}: {_what(check)}"
+                for check in plan.checks
+                if check.gate == gate.id
+            )
+            if plan.signoff is not None and plan.signoff.gate == gate.id:
+                lines.extend(
+                    f"    - signoff-{role}: sign-off by {role}" for role in plan.signoff.roles
+                )
+            lines.extend(f"    - {nodeid}" for nodeid in (python_checks or {}).get(gate.id, ()))
+    lines.extend(_rollback(plan))
+    lines.extend(f"waiver: {w.check} {w.describe()} ({w.source})" for w in waivers)
+    extra = f", plus {', '.join(plan.deny)}" if plan.deny else ""
+    lines.append(f"mutation guard in preflight: {len(DEFAULT_DENY)} built-in patterns{extra}")
+    return lines
+
+
+def _what(check: PlanCheck) -> str:
+    target = check.params[check.kind]
+    shown = shlex.join(map(str, target)) if isinstance(target, list) else str(target)
+    flags = [
+        word
+        for word, on in (("advisory", check.severity == "warn"), ("mutating", check.mutating))
+        if on
+    ]
+    return f"{check.kind} {shown}" + (f" [{', '.join(flags)}]" if flags else "")
+
+
+def _rollback(plan: Plan) -> list[str]:
+    rollback = plan.rollback
+    if rollback is None:
+        return ["rollback: not configured"]
+    lines = [f"rollback command (never run by pytest-cutover): {rollback.command}"]
+    if rollback.runbook:
+        lines.append(f"rollback runbook: {rollback.runbook}")
+    if rollback.triggers:
+        lines.append(f"rollback triggers: {', '.join(rollback.triggers)}")
+    return lines
