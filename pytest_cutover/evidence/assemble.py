@@ -41,6 +41,7 @@ def evidence_document(
             argv=config.invocation_params.args,
             target=plan.path.parent if plan is not None else config.rootpath,
             exit_status=exitstatus,
+            pytest_version=pytest.__version__,
             redact=run.redact,
         ),
         timeline=catalog.timeline,

@@ -14,8 +14,7 @@ from typing import Any
 from pytest_cutover.model.clock import parse_instant, utc, window_problems, windows
 from pytest_cutover.model.cutover import Gate, Timeline
 from pytest_cutover.model.decision import CheckOutcome, Decision, Outcome, decide
-from pytest_cutover.model.runbook import mutating_commands
-from pytest_cutover.safety.mutation import deny_list
+from pytest_cutover.safety.mutation import deny_list, mutating_commands
 
 SCHEMA_VERSION = 1
 OUT_OF_SCOPE = "OUT OF SCOPE"

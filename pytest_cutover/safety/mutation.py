@@ -75,7 +75,7 @@ from __future__ import annotations
 
 import fnmatch
 import shlex
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -302,3 +302,8 @@ def refuse_denied(deny: DenyList, start: ProcessStart, allow_unreadable: bool = 
         raise MutationBlocked(
             messages.MUTATION_UNREADABLE.format(command=shlex.join(start.argv), why=why)
         )
+
+
+def mutating_commands(deny: DenyList, argvs: Iterable[Sequence[str]]) -> list[str]:
+    """The commands that ran and match the deny list (allowed after T0, or not guarded)."""
+    return [" ".join(argv) for argv in argvs if deny.match(argv) is not None]
