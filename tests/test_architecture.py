@@ -85,7 +85,9 @@ def test_a_folder_imports_only_the_folders_below_it(folder: str, path: Path) -> 
     assert wrong == [], f"{folder}/{path.name} imports {wrong}; {folder}/ may import {allowed}"
 
 
-@pytest.mark.parametrize(("folder", "path"), folder_modules(set(MAY_IMPORT) - USES_PYTEST), ids=shown)
+@pytest.mark.parametrize(
+    ("folder", "path"), folder_modules(set(MAY_IMPORT) - USES_PYTEST), ids=shown
+)
 def test_only_the_pytest_shell_imports_pytest(folder: str, path: Path) -> None:
     found = sorted(m for m in imports_of(path) if m.split(".")[0] in ("pytest", "_pytest"))
     assert found == [], f"{folder}/{path.name} imports {found}"
