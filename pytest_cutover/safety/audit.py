@@ -219,10 +219,8 @@ def _detached(function: Callable[[str, tuple[Any, ...]], None]) -> Any:
     """``function`` with globals that hold only the recorder variable and the events.
 
     An audit hook lives until the interpreter is torn down, and so does what its
-    globals reach. pytest loads plugin modules through its assertion-rewriting
-    importer, which holds the config; this module's globals would keep every
-    test item and report alive to the very end, where freeing them costs a full
-    extra garbage-collection pass (measured: a fifth of the plugin's cost per test).
+    globals reach: this module's globals would keep every test item and report of
+    the run alive (see docs/contributing.md).
     """
     namespace = {
         "_ACTIVE": _ACTIVE,
