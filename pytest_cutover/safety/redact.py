@@ -35,8 +35,9 @@ never partly. What counts as a secret:
    names.
 
 A run uses one :class:`RunRedactor`, which keeps :class:`Redactor` in step with
-the environment (a secret variable a check sets is known from then on). A test id with a secret in it becomes
-:func:`redacted_id`: the secret replaced by a short digest of the whole id.
+the environment (a secret variable a check sets is known from then on). A test
+id with a secret in it becomes :func:`redacted_id`: the secret replaced by a short
+digest of the whole id.
 
 Every finder runs over the original text, and the union of what they found is
 replaced: where two matches overlap, one marker covers both, so no piece of a
