@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import shlex
-from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -12,6 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from pytest_cutover.evidence import markdown
 from pytest_cutover.evidence.document import OUT_OF_SCOPE
+from pytest_cutover.model.vocabulary import counts, shown_command
 
 #: The closeout's first line: a comment no renderer shows, that ``verify`` reads back.
 STAMP = "<!-- cutover-run-id: {run_id}; cutover-decision: {decision} -->"
@@ -28,7 +27,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters.update(
-        md=markdown.text, code=markdown.code, fence=markdown.fence, shell=shlex.join
+        md=markdown.text, code=markdown.code, fence=markdown.fence, shell=shown_command
     )
     return environment
 
@@ -77,8 +76,7 @@ def stream_closeout(document: Mapping[str, Any]) -> Iterator[str]:
 
 
 def _counts(document: Mapping[str, Any], gate_id: str) -> str:
-    tally = Counter(c["outcome"] for c in document["checks"] if c["gate"] == gate_id)
-    return ", ".join(f"{count} {outcome}" for outcome, count in tally.items()) or "no checks"
+    return counts(c["outcome"] for c in document["checks"] if c["gate"] == gate_id)
 
 
 def _stamp_value(value: object) -> str:

@@ -4,27 +4,15 @@ from __future__ import annotations
 
 import html
 import re
-import shlex
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-#: Check outcomes in the order the report counts them.
-OUTCOMES = (
-    "passed",
-    "failed",
-    "errored",
-    "blocked",
-    "skipped",
-    "xfailed",
-    "xpassed",
-    "deselected",
-    "not run",
-)
+from pytest_cutover.model import vocabulary
+
 #: Outcomes whose check opens by default: the evidence a reader came for.
-OPEN_OUTCOMES = frozenset({"failed", "errored", "waived", "warned"})
+OPEN_OUTCOMES = frozenset(outcome.value for outcome in vocabulary.OPEN)
 
 
 def status_class(word: str) -> str:
@@ -37,16 +25,12 @@ def status_class(word: str) -> str:
 
 
 def outcome_counts(checks: Iterable[Mapping[str, Any]]) -> str:
-    """The checks' outcomes counted, in report order.
+    """The checks' outcomes counted, as the terminal and the closeout count them.
 
     >>> outcome_counts([{"outcome": "failed"}, {"outcome": "passed"}, {"outcome": "passed"}])
     '2 passed, 1 failed'
-    >>> outcome_counts([])
-    'no checks'
     """
-    tally = Counter(check["outcome"] for check in checks)
-    order = [*OUTCOMES, *sorted(set(tally) - set(OUTCOMES))]
-    return ", ".join(f"{tally[o]} {o}" for o in order if tally[o]) or "no checks"
+    return vocabulary.counts(check["outcome"] for check in checks)
 
 
 def seconds(value: float | None) -> str:
@@ -108,7 +92,7 @@ def _environment() -> Environment:
         counts=outcome_counts,
         seconds=seconds,
         exit=exit_text,
-        shell=shlex.join,
+        shell=vocabulary.shown_command,
     )
     return environment
 
