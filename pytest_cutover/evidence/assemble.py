@@ -13,8 +13,9 @@ import pytest
 from pytest_cutover.evidence.document import RunbookFacts, build_document
 from pytest_cutover.evidence.run_info import run_info
 from pytest_cutover.model.catalog import Catalog
-from pytest_cutover.model.decision import FAILING, Decision, Outcome
+from pytest_cutover.model.decision import FAILING, Decision
 from pytest_cutover.model.runbook import phase_times
+from pytest_cutover.model.vocabulary import NOT_RAN
 from pytest_cutover.model.waivers import waiver_records
 
 if TYPE_CHECKING:
@@ -72,15 +73,12 @@ def ran_spans(states: Iterable[CheckState]) -> dict[str, tuple[datetime, datetim
     return phase_times(
         (s.gate.phase, _instant(s.started), _instant(s.finished))
         for s in states
-        if s.started is not None and s.finished is not None and s.outcome not in _NOT_RAN
+        if s.started is not None and s.finished is not None and s.outcome not in NOT_RAN
     )
 
 
 def _instant(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, timezone.utc)
-
-
-_NOT_RAN = frozenset({Outcome.DESELECTED, Outcome.NOT_COLLECTED, Outcome.NOT_RUN, Outcome.BLOCKED})
 
 
 def _signoff(run: CutoverRun) -> dict[str, Any] | None:

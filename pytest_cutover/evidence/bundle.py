@@ -32,13 +32,13 @@ import shutil
 import stat
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from pytest_cutover import messages
 from pytest_cutover.evidence.document import disagreements
+from pytest_cutover.model.vocabulary import cut
+from pytest_cutover.schema import load_schema
 
 MANIFEST = "MANIFEST.sha256"
 CONTENTS = ("closeout.md", "evidence.json", "junit.xml", "report.html")
@@ -382,17 +382,14 @@ def _evidence_problems(contents: Mapping[str, bytes]) -> list[str]:
     return [*problems, *agreement_problems(document, rendered, __version__)]
 
 
-def _short(text: str, limit: int = 300) -> str:
-    """``text`` cut to ``limit`` characters: a schema message quotes the value it refuses."""
-    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+def _short(text: str) -> str:
+    """``text`` cut to one line's worth: a schema message quotes the value it refuses."""
+    return cut(text, 300, one_line=True)
 
 
-@cache
 def evidence_schema() -> dict[str, Any]:
     """The JSON Schema of ``evidence.json``, shipped in the package."""
-    text = files("pytest_cutover").joinpath("schema/evidence.schema.json").read_text("utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
+    return load_schema("evidence")
 
 
 def _digest(path: Path) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from cutover_checks.result import CheckResult, CommandRun
+from pytest_cutover.model.vocabulary import cut
 from pytest_cutover.safety.audit import ProcessStart
 
 #: Every CheckResult a test item produced, in order.
@@ -36,18 +37,6 @@ def results_of(item: pytest.Item) -> list[CheckResult]:
     """The results ``item`` produced so far."""
     # Not Stash.get: it raises and catches KeyError, and most checks keep no results.
     return item.stash[RESULTS_KEY] if RESULTS_KEY in item.stash else []  # noqa: SIM401
-
-
-def bound(text: str, limit: int) -> str:
-    """Keep the start and the end of ``text`` within ``limit`` characters, saying what was cut.
-
-    >>> bound("a" * 10 + "b" * 10, 8)
-    'aaaa\\n[... 12 characters cut ...]\\nbbbb'
-    """
-    if len(text) <= limit:
-        return text
-    half = limit // 2
-    return f"{text[:half]}\n[... {len(text) - 2 * half} characters cut ...]\n{text[-half:]}"
 
 
 def command_records(
@@ -78,8 +67,8 @@ def _from_run(run: CommandRun, redact: Redact, limit: int) -> dict[str, Any]:
         "exit_code": run.exit_code,
         "duration": round(run.duration, 3),
         "timed_out": run.timed_out,
-        "stdout": bound(redact(run.stdout), limit),
-        "stderr": bound(redact(run.stderr), limit),
+        "stdout": cut(redact(run.stdout), limit),
+        "stderr": cut(redact(run.stderr), limit),
         "env": list(run.env),
         "source": "check",
     }

@@ -39,6 +39,7 @@ from pytest_cutover.model.runbook import (
     flags_of,
     reference_problems,
 )
+from pytest_cutover.model.vocabulary import cut
 from pytest_cutover.model.waivers import waiver_records
 from pytest_cutover.plan.signoff import Signature
 from pytest_cutover.run.concurrency import GatePool, Handle
@@ -65,7 +66,6 @@ from pytest_cutover.run.observations import (
     FAILED_OUTPUT_LIMIT,
     PASSED_OUTPUT_LIMIT,
     RESULTS_KEY,
-    bound,
     command_records,
     results_of,
 )
@@ -156,7 +156,7 @@ class CheckState:
             "warnings": list(self.warnings),
             "commands": commands,
             "output": [
-                {"section": title, "text": bound(text, _limit(self.outcome))}
+                {"section": title, "text": cut(text, _limit(self.outcome))}
                 for title, text in self.output
             ],
         }
