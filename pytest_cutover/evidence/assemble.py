@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -19,12 +19,18 @@ from pytest_cutover.model.vocabulary import NOT_RAN
 from pytest_cutover.model.waivers import waiver_records
 
 if TYPE_CHECKING:
+    from pytest_cutover.evidence.records import (
+        EvidenceDocument,
+        RollbackRecord,
+        SignoffRecord,
+        SignoffRoleRecord,
+    )
     from pytest_cutover.run.session import CheckState, CutoverRun
 
 
 def evidence_document(
     run: CutoverRun, catalog: Catalog, decision: Decision, exitstatus: int
-) -> dict[str, Any]:
+) -> EvidenceDocument:
     """The evidence document of ``run``, decided as ``decision``."""
     states = list(run.checks.values())  # in run order
     plan = run.plan
@@ -81,22 +87,22 @@ def _instant(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, timezone.utc)
 
 
-def _signoff(run: CutoverRun) -> dict[str, Any] | None:
+def _signoff(run: CutoverRun) -> SignoffRecord | None:
     signoff = run.plan.signoff if run.plan is not None else None
     if signoff is None:
         return None
-    roles = []
+    roles: list[SignoffRoleRecord] = []
     for role in signoff.roles:
         signature = run.signatures.get(role)
         if signature is None:
             roles.append({"role": role, "name": None, "at": None, "source": None})
         else:
-            entry = {"name": signature.name, "at": signature.at, "source": signature.source}
-            roles.append({"role": role, **entry})
+            at, source = signature.at, signature.source
+            roles.append({"role": role, "name": signature.name, "at": at, "source": source})
     return {"gate": signoff.gate, "roles": roles}
 
 
-def _rollback(run: CutoverRun, states: list[CheckState]) -> dict[str, Any] | None:
+def _rollback(run: CutoverRun, states: list[CheckState]) -> RollbackRecord | None:
     declared = run.plan.rollback if run.plan is not None else None
     triggers = [s.check_id for s in states if s.flags.trigger]
     if declared is None and not triggers:

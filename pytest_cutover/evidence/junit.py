@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
 from pytest_cutover.model.vocabulary import junit_kind, settled_message, shown_command
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
+
+    from pytest_cutover.evidence.records import CheckRecord, EvidenceDocument
 
 #: The decision's test case: class name and name (its node id is ``cutover::decision``).
 DECISION_CLASS, DECISION_NAME = "cutover", "decision"
@@ -65,12 +67,12 @@ def gate_properties(gates: Iterable[tuple[str, str, str, Sequence[str]]]) -> lis
     ]
 
 
-def _address(check: Mapping[str, Any]) -> tuple[str, str]:
+def _address(check: CheckRecord) -> tuple[str, str]:
     classname, name = test_address(check["nodeid"])
     return classname or check["gate"], name or check["id"]
 
 
-def _decision_case_of(document: Mapping[str, Any]) -> DecisionCase:
+def _decision_case_of(document: EvidenceDocument) -> DecisionCase:
     decision = document["decision"]
     return decision_case(
         decision["verdict"],
@@ -80,7 +82,7 @@ def _decision_case_of(document: Mapping[str, Any]) -> DecisionCase:
     )
 
 
-def expected_cases(document: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+def expected_cases(document: EvidenceDocument) -> list[tuple[str, str, str]]:
     """Each test case the JUnit XML of ``document`` holds: class name, name and kind."""
     fails = _decision_case_of(document).fails
     decision = (DECISION_CLASS, DECISION_NAME, "failure" if fails else "passed")
@@ -139,12 +141,12 @@ def _read_end(
         element.clear()
 
 
-def render_junit(document: Mapping[str, Any]) -> str:
+def render_junit(document: EvidenceDocument) -> str:
     """The JUnit XML of the evidence document, as one string."""
     return "".join(stream_junit(document))
 
 
-def stream_junit(document: Mapping[str, Any]) -> Iterator[str]:
+def stream_junit(document: EvidenceDocument) -> Iterator[str]:
     """The JUnit XML of the evidence document; CI dashboards see the decision as a test."""
     checks = [check for check in document["checks"] if junit_kind(check["outcome"]) is not None]
     kinds = [junit_kind(check["outcome"]) for check in checks]
@@ -184,7 +186,7 @@ def _decision(case: DecisionCase) -> Iterator[str]:
     yield "  </testcase>\n"
 
 
-def _case(check: Mapping[str, Any]) -> Iterator[str]:
+def _case(check: CheckRecord) -> Iterator[str]:
     classname, name = _address(check)
     attributes = {
         "classname": classname,
@@ -212,7 +214,7 @@ def _case(check: Mapping[str, Any]) -> Iterator[str]:
     yield "  </testcase>\n"
 
 
-def _system_out(check: Mapping[str, Any], detail: str) -> str:
+def _system_out(check: CheckRecord, detail: str) -> str:
     """The check's gate and phase (the schema has no properties on a test case), its commands."""
     lines = [f"cutover gate {check['gate']}, phase {check['phase']}, {check['outcome']}"]
     return "\n".join([*lines, detail] if detail else lines)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from pytest_cutover.model import vocabulary
+
+if TYPE_CHECKING:
+    from pytest_cutover.evidence.records import CheckRecord, CommandRecord, EvidenceDocument
 
 #: Outcomes whose check opens by default: the evidence a reader came for.
 OPEN_OUTCOMES = frozenset(outcome.value for outcome in vocabulary.OPEN)
@@ -24,7 +27,7 @@ def status_class(word: str) -> str:
     return "s-" + re.sub(r"[^a-z0-9]+", "-", word.lower()).strip("-")
 
 
-def outcome_counts(checks: Iterable[Mapping[str, Any]]) -> str:
+def outcome_counts(checks: Iterable[CheckRecord]) -> str:
     """The checks' outcomes counted, as the terminal and the closeout count them.
 
     >>> outcome_counts([{"outcome": "failed"}, {"outcome": "passed"}, {"outcome": "passed"}])
@@ -42,7 +45,7 @@ def seconds(value: float | None) -> str:
     return "not recorded" if value is None else f"{value:.2f} s"
 
 
-def exit_text(command: Mapping[str, Any]) -> str:
+def exit_text(command: CommandRecord) -> str:
     """A command's exit as people read it.
 
     >>> exit_text({"exit_code": 3, "timed_out": False, "source": "check"})
@@ -97,14 +100,14 @@ def _environment() -> Environment:
     return environment
 
 
-def render_report(document: Mapping[str, Any]) -> str:
+def render_report(document: EvidenceDocument) -> str:
     """The HTML report of the run in ``document``, as one string."""
     return "".join(stream_report(document))
 
 
-def stream_report(document: Mapping[str, Any]) -> Iterator[str]:
+def stream_report(document: EvidenceDocument) -> Iterator[str]:
     """The HTML report of the run in ``document``, piece by piece; every value is escaped."""
-    checks_by_gate: dict[str, list[Mapping[str, Any]]] = {}
+    checks_by_gate: dict[str, list[CheckRecord]] = {}
     for check in document["checks"]:
         checks_by_gate.setdefault(check["gate"], []).append(check)
     template = _environment().get_template("report.html.j2")

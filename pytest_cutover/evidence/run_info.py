@@ -8,12 +8,15 @@ import socket
 import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 from pytest_cutover import __version__
 from pytest_cutover.model.clock import utc_now
+
+if TYPE_CHECKING:
+    from pytest_cutover.evidence.records import GitRecord, RunInfo
 
 
 def run_info(
@@ -25,7 +28,7 @@ def run_info(
     target: Path,
     exit_status: int,
     redact: Callable[[str], str],
-) -> dict[str, Any]:
+) -> RunInfo:
     """The ``run`` part of the evidence document."""
     return {
         "run_id": run_id,
@@ -43,7 +46,7 @@ def run_info(
     }
 
 
-def git_state(folder: Path) -> dict[str, Any]:
+def git_state(folder: Path) -> GitRecord:
     """The commit of the git tree holding ``folder`` and whether it has changes."""
 
     def git(*args: str) -> str | None:

@@ -9,13 +9,16 @@ saw is listed once, with the library's details.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 from cutover_checks.result import CheckResult, CommandRun
 from pytest_cutover.model.vocabulary import cut
 from pytest_cutover.safety.audit import ProcessStart
+
+if TYPE_CHECKING:
+    from pytest_cutover.evidence.records import CommandRecord
 
 #: Every CheckResult a test item produced, in order.
 RESULTS_KEY = pytest.StashKey[list[CheckResult]]()
@@ -45,7 +48,7 @@ def command_records(
     redact: Redact,
     *,
     failing: bool,
-) -> list[dict[str, Any]]:
+) -> list[CommandRecord]:
     """Every command a check ran, once each, redacted and bounded, in the order they ran."""
     limit = FAILED_OUTPUT_LIMIT if failing else PASSED_OUTPUT_LIMIT
     runs = [command for result in results for command in result.commands]
@@ -60,7 +63,7 @@ def command_records(
     return records
 
 
-def _from_run(run: CommandRun, redact: Redact, limit: int) -> dict[str, Any]:
+def _from_run(run: CommandRun, redact: Redact, limit: int) -> CommandRecord:
     return {
         "argv": [redact(arg) for arg in run.argv],
         "cwd": redact(run.cwd),
@@ -74,7 +77,7 @@ def _from_run(run: CommandRun, redact: Redact, limit: int) -> dict[str, Any]:
     }
 
 
-def _from_start(start: ProcessStart, redact: Redact) -> dict[str, Any]:
+def _from_start(start: ProcessStart, redact: Redact) -> CommandRecord:
     return {
         "argv": [redact(arg) for arg in start.argv],
         "cwd": redact(start.cwd),

@@ -78,6 +78,7 @@ from pytest_cutover.safety.redact import RunRedactor, secret_env_values
 if TYPE_CHECKING:
     import warnings
 
+    from pytest_cutover.evidence.records import AttemptRecord, CheckRecord, CommandRecord
     from pytest_cutover.run.leftout import LeftOut
     from pytest_cutover.safety.mutation import DenyList
 
@@ -91,9 +92,9 @@ class Attempt(NamedTuple):
     finished: float | None
     duration: float
     message: str
-    commands: Sequence[dict[str, Any]]
+    commands: Sequence[CommandRecord]
 
-    def record(self) -> dict[str, Any]:
+    def record(self) -> AttemptRecord:
         """The attempt as it appears in the evidence document."""
         return {
             "number": self.number,
@@ -125,7 +126,7 @@ class CheckState:
     warnings: tuple[str, ...] = ()
     duration: float = 0.0
     message: str = ""
-    commands: Sequence[dict[str, Any]] = ()
+    commands: Sequence[CommandRecord] = ()
     output: Sequence[tuple[str, str]] = ()
     #: When it started and finished, in seconds since the epoch (cheaper than a datetime).
     started: float | None = None
@@ -141,10 +142,10 @@ class CheckState:
     #: Processes a thread of it started after it had ended.
     late: list[ProcessStart] | None = None
 
-    def record(self) -> dict[str, Any]:
+    def record(self) -> CheckRecord:
         """The check as it appears in the evidence document."""
         commands = list(self.commands)
-        record = {
+        record: CheckRecord = {
             "id": self.check_id,
             "nodeid": self.nodeid,
             "gate": self.gate.id,
@@ -172,7 +173,9 @@ class CheckState:
     def last_attempt(self) -> Attempt:
         """The attempt the check's own fields describe."""
         number = len(self.attempts or ()) + 1
-        commands = [{**command, "attempt": number} for command in self.commands]
+        commands: list[CommandRecord] = [
+            {**command, "attempt": number} for command in self.commands
+        ]
         return Attempt(
             number,
             self.outcome,
