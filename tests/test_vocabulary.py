@@ -14,6 +14,7 @@ import pytest
 
 from pytest_cutover.evidence.bundle import verify_bundle
 from pytest_cutover.evidence.junit import read_junit
+from pytest_cutover.model.runbook import mutating_commands
 from pytest_cutover.model.vocabulary import (
     JUNIT_KIND,
     Outcome,
@@ -22,6 +23,7 @@ from pytest_cutover.model.vocabulary import (
     junit_kind,
     shown_command,
 )
+from pytest_cutover.safety.mutation import deny_list
 
 PLAN = """
     cutover: One vocabulary
@@ -154,3 +156,8 @@ def test_cut_text_keeps_its_start_and_end_and_says_how_much_is_gone() -> None:
     assert "\n" not in cut(text, 10, one_line=True)
     assert cut(text, 200) == text
     assert cut("abc", 0) == "\n[... 3 characters cut ...]\n"
+
+
+def test_a_command_on_the_deny_list_is_listed_as_a_shell_reads_it() -> None:
+    ran = [["sh", "-c", "docker compose down"], ["ls", "-l"]]
+    assert mutating_commands(deny_list(), ran) == ["sh -c 'docker compose down'"]

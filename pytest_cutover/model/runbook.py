@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from pytest_cutover import messages
 from pytest_cutover.model.catalog import MarkedCheck
 from pytest_cutover.model.cutover import Gate, Plan, PlanCheck, Timeline, Waiver
+from pytest_cutover.model.vocabulary import shown_command
 
 if TYPE_CHECKING:
     from pytest_cutover.safety.mutation import DenyList
@@ -84,5 +85,6 @@ def phase_times(
 
 
 def mutating_commands(deny: DenyList, argvs: Iterable[Sequence[str]]) -> list[str]:
-    """The commands that ran and match the deny list (allowed after T0, or not guarded)."""
-    return [" ".join(argv) for argv in argvs if deny.match(argv) is not None]
+    """The commands that ran and match the deny list (allowed after T0, or not guarded),
+    each as a shell reads it."""
+    return [shown_command(argv) for argv in argvs if deny.match(argv) is not None]
