@@ -6,24 +6,31 @@ import hashlib
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 from pytest_cutover.evidence.document import RunbookFacts, build_document
 from pytest_cutover.evidence.run_info import run_info
 from pytest_cutover.model.catalog import Catalog
-from pytest_cutover.model.decision import FAILING, Decision, Outcome
+from pytest_cutover.model.decision import FAILING, Decision
 from pytest_cutover.model.runbook import phase_times
+from pytest_cutover.model.vocabulary import NOT_RAN
 from pytest_cutover.model.waivers import waiver_records
 
 if TYPE_CHECKING:
+    from pytest_cutover.evidence.records import (
+        EvidenceDocument,
+        RollbackRecord,
+        SignoffRecord,
+        SignoffRoleRecord,
+    )
     from pytest_cutover.run.session import CheckState, CutoverRun
 
 
 def evidence_document(
     run: CutoverRun, catalog: Catalog, decision: Decision, exitstatus: int
-) -> dict[str, Any]:
+) -> EvidenceDocument:
     """The evidence document of ``run``, decided as ``decision``."""
     states = list(run.checks.values())  # in run order
     plan = run.plan
@@ -73,7 +80,7 @@ def ran_spans(states: Iterable[CheckState]) -> dict[str, tuple[datetime, datetim
     return phase_times(
         (s.gate.phase, _instant(s.started), _instant(s.finished))
         for s in states
-        if s.started is not None and s.finished is not None and s.outcome not in _NOT_RAN
+        if s.started is not None and s.finished is not None and s.outcome not in NOT_RAN
     )
 
 
@@ -81,25 +88,22 @@ def _instant(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, timezone.utc)
 
 
-_NOT_RAN = frozenset({Outcome.DESELECTED, Outcome.NOT_COLLECTED, Outcome.NOT_RUN, Outcome.BLOCKED})
-
-
-def _signoff(run: CutoverRun) -> dict[str, Any] | None:
+def _signoff(run: CutoverRun) -> SignoffRecord | None:
     signoff = run.plan.signoff if run.plan is not None else None
     if signoff is None:
         return None
-    roles = []
+    roles: list[SignoffRoleRecord] = []
     for role in signoff.roles:
         signature = run.signatures.get(role)
         if signature is None:
             roles.append({"role": role, "name": None, "at": None, "source": None})
         else:
-            entry = {"name": signature.name, "at": signature.at, "source": signature.source}
-            roles.append({"role": role, **entry})
+            at, source = signature.at, signature.source
+            roles.append({"role": role, "name": signature.name, "at": at, "source": source})
     return {"gate": signoff.gate, "roles": roles}
 
 
-def _rollback(run: CutoverRun, states: list[CheckState]) -> dict[str, Any] | None:
+def _rollback(run: CutoverRun, states: list[CheckState]) -> RollbackRecord | None:
     declared = run.plan.rollback if run.plan is not None else None
     triggers = [s.check_id for s in states if s.flags.trigger]
     if declared is None and not triggers:

@@ -6,6 +6,10 @@ JUnit reader. So, before pytest writes the file, the decision is handed to its
 JUnit writer as one more test (``cutover::decision``, failing unless the
 decision lets the cutover proceed), and each gate becomes a suite property,
 the place the Jenkins schema allows (see :mod:`pytest_cutover.evidence.junit`).
+Each check's own test case is written by pytest from the report the gatekeeper
+settled, so its category is the one :data:`~pytest_cutover.model.vocabulary.JUNIT_KIND`
+gives it in the bundle's file (a WAIVED or WARN failure is skipped, with the
+vocabulary's :func:`~pytest_cutover.model.vocabulary.settled_message`).
 
 pytest's writer is the plugin object behind the documented
 ``record_testsuite_property`` fixture, found here by what it offers

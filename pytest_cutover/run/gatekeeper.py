@@ -34,6 +34,7 @@ import pytest
 
 from pytest_cutover import messages
 from pytest_cutover.model.decision import Outcome
+from pytest_cutover.model.vocabulary import settled_message
 from pytest_cutover.model.waivers import active_waiver
 from pytest_cutover.run.items import VERDICT_KEY, PlanCheckItem, SignoffItem
 from pytest_cutover.safety.redact import MARKER, is_secret_name
@@ -99,11 +100,8 @@ class Gatekeeper:
         state.message = state.message or report_message(report)
         path, line, _ = report.location
         report.outcome = "skipped"
-        report.longrepr = (
-            path,
-            (line or 0) + 1,
-            f"{state.settled.value}: {state.reason or state.message}",
-        )
+        why = settled_message(state.settled, state.reason or state.message)
+        report.longrepr = (path, (line or 0) + 1, why)
 
 
 def _disagreement(

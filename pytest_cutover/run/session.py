@@ -39,6 +39,7 @@ from pytest_cutover.model.runbook import (
     flags_of,
     reference_problems,
 )
+from pytest_cutover.model.vocabulary import cut
 from pytest_cutover.model.waivers import waiver_records
 from pytest_cutover.plan.signoff import Signature
 from pytest_cutover.run.concurrency import GatePool, Handle
@@ -65,7 +66,6 @@ from pytest_cutover.run.observations import (
     FAILED_OUTPUT_LIMIT,
     PASSED_OUTPUT_LIMIT,
     RESULTS_KEY,
-    bound,
     command_records,
     results_of,
 )
@@ -78,6 +78,7 @@ from pytest_cutover.safety.redact import RunRedactor, secret_env_values
 if TYPE_CHECKING:
     import warnings
 
+    from pytest_cutover.evidence.records import AttemptRecord, CheckRecord, CommandRecord
     from pytest_cutover.run.leftout import LeftOut
     from pytest_cutover.safety.mutation import DenyList
 
@@ -91,9 +92,9 @@ class Attempt(NamedTuple):
     finished: float | None
     duration: float
     message: str
-    commands: Sequence[dict[str, Any]]
+    commands: Sequence[CommandRecord]
 
-    def record(self) -> dict[str, Any]:
+    def record(self) -> AttemptRecord:
         """The attempt as it appears in the evidence document."""
         return {
             "number": self.number,
@@ -125,7 +126,7 @@ class CheckState:
     warnings: tuple[str, ...] = ()
     duration: float = 0.0
     message: str = ""
-    commands: Sequence[dict[str, Any]] = ()
+    commands: Sequence[CommandRecord] = ()
     output: Sequence[tuple[str, str]] = ()
     #: When it started and finished, in seconds since the epoch (cheaper than a datetime).
     started: float | None = None
@@ -141,10 +142,10 @@ class CheckState:
     #: Processes a thread of it started after it had ended.
     late: list[ProcessStart] | None = None
 
-    def record(self) -> dict[str, Any]:
+    def record(self) -> CheckRecord:
         """The check as it appears in the evidence document."""
         commands = list(self.commands)
-        record = {
+        record: CheckRecord = {
             "id": self.check_id,
             "nodeid": self.nodeid,
             "gate": self.gate.id,
@@ -156,7 +157,7 @@ class CheckState:
             "warnings": list(self.warnings),
             "commands": commands,
             "output": [
-                {"section": title, "text": bound(text, _limit(self.outcome))}
+                {"section": title, "text": cut(text, _limit(self.outcome))}
                 for title, text in self.output
             ],
         }
@@ -172,7 +173,9 @@ class CheckState:
     def last_attempt(self) -> Attempt:
         """The attempt the check's own fields describe."""
         number = len(self.attempts or ()) + 1
-        commands = [{**command, "attempt": number} for command in self.commands]
+        commands: list[CommandRecord] = [
+            {**command, "attempt": number} for command in self.commands
+        ]
         return Attempt(
             number,
             self.outcome,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from pytest_cutover import messages
 from pytest_cutover.model.cutover import Rollback
 from pytest_cutover.model.decision import Decision, GateStatus, Verdict
+from pytest_cutover.model.waivers import WaiverRecord
 
 _COLOURS = {
     GateStatus.PASSED: "green",
@@ -20,7 +20,7 @@ _COLOURS = {
 
 def decision_lines(
     decision: Decision,
-    waivers: Sequence[Mapping[str, Any]] = (),
+    waivers: Sequence[WaiverRecord] = (),
     rollback: Rollback | None = None,
 ) -> list[tuple[str, str]]:
     """Lines of the section, each with the colour to write it in ("" for none)."""
