@@ -19,9 +19,10 @@ PACKAGE = Path(pytest_cutover.__file__).parent
 CHECKS = Path(cutover_checks.__file__).parent
 
 #: What each folder of ``pytest_cutover`` may import of the package (besides itself).
-#: The top-level modules ``messages`` and ``errors`` hold sentences and the error tree:
-#: every folder may use them.
+#: The top-level modules ``messages`` and ``errors`` hold sentences and the error tree,
+#: and ``schema/`` the JSON Schemas with their loader: every folder may use them.
 MAY_IMPORT = {
+    "schema": set(),
     "model": set(),
     "safety": {"model"},
     "plan": {"model", "safety"},
@@ -76,7 +77,7 @@ def test_every_folder_of_the_package_has_import_rules() -> None:
 
 @pytest.mark.parametrize(("folder", "path"), folder_modules(), ids=shown)
 def test_a_folder_imports_only_the_folders_below_it(folder: str, path: Path) -> None:
-    allowed = MAY_IMPORT[folder] | {folder}
+    allowed = MAY_IMPORT[folder] | {folder, "schema"}
     wrong = sorted(
         module
         for module in imports_of(path)

@@ -14,7 +14,6 @@ import pytest
 
 from pytest_cutover.evidence.bundle import verify_bundle
 from pytest_cutover.evidence.junit import read_junit
-from pytest_cutover.model.runbook import mutating_commands
 from pytest_cutover.model.vocabulary import (
     JUNIT_KIND,
     Outcome,
@@ -23,7 +22,7 @@ from pytest_cutover.model.vocabulary import (
     junit_kind,
     shown_command,
 )
-from pytest_cutover.safety.mutation import deny_list
+from pytest_cutover.safety.mutation import deny_list, mutating_commands
 
 PLAN = """
     cutover: One vocabulary
