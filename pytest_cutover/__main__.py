@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pytest_cutover import messages
+from pytest_cutover.errors import PlanError
 from pytest_cutover.evidence.bundle import verify_bundle
 from pytest_cutover.model.clock import parse_instant
-from pytest_cutover.plan.load import PlanError, load_plan
+from pytest_cutover.plan.load import load_plan
 from pytest_cutover.run.show_plan import runbook_lines
 
 

@@ -57,6 +57,8 @@ MUTATING_IN_PREFLIGHT = (
 )
 
 # -- options ------------------------------------------------------------------
+#: A problem and where it came from: an option, an ini key, an environment variable, a file.
+FROM_SOURCE = "{source}: {problem}"
 BAD_CHOICE = "{source}: '{value}' is not a valid value; allowed: {allowed}"
 BAD_REDACT_PATTERN = (
     "{source}: {problem}; allowed: a Python regular expression, optionally with a group "

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 import pytest
 
 from pytest_cutover import hookspecs
+from pytest_cutover.errors import InputError
 from pytest_cutover.model.cutover import Plan, Waiver
 from pytest_cutover.plan.signoff import collect_signatures
 from pytest_cutover.run.concurrency import DEFAULT_WORKERS
@@ -183,12 +184,15 @@ def pytest_configure(config: pytest.Config) -> None:
     settings = resolve(config)
     config.stash[SETTINGS_KEY] = settings
     plan, waivers = _load_files(settings)
-    signatures = collect_signatures(
-        plan.signoff if plan is not None else None,
-        settings.signoffs,
-        settings.signoff_file,
-        datetime.now(timezone.utc),
-    )
+    try:
+        signatures = collect_signatures(
+            plan.signoff if plan is not None else None,
+            settings.signoffs,
+            settings.signoff_file,
+            datetime.now(timezone.utc),
+        )
+    except InputError as error:
+        raise pytest.UsageError(str(error)) from None
     run = CutoverRun(config, settings, plan, waivers, signatures)
     config.stash[RUN_KEY] = run
     config.pluginmanager.register(run, RUN_NAME)
@@ -269,7 +273,7 @@ def _load_files(settings: Settings) -> tuple[Plan | None, tuple[Waiver, ...]]:
     """The plan and the waivers files, if the run has them."""
     if settings.plan is None and settings.waivers is None:
         return None, ()  # reading YAML and JSON Schema is most of the plugin's start-up
-    from pytest_cutover.plan.load import PlanError, load_plan, load_waivers  # noqa: PLC0415
+    from pytest_cutover.plan.load import load_plan, load_waivers  # noqa: PLC0415
 
     plan = None
     waivers: tuple[Waiver, ...] = ()
@@ -279,6 +283,6 @@ def _load_files(settings: Settings) -> tuple[Plan | None, tuple[Waiver, ...]]:
             waivers = plan.waivers
         if settings.waivers is not None:
             waivers += load_waivers(settings.waivers, settings.waivers_shown_as)
-    except PlanError as error:
+    except InputError as error:
         raise pytest.UsageError(str(error)) from None
     return plan, waivers

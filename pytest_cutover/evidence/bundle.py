@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_cutover import messages
+from pytest_cutover.errors import BundleError
 from pytest_cutover.evidence.document import disagreements
 
 MANIFEST = "MANIFEST.sha256"
@@ -48,10 +49,6 @@ IN_PROGRESS = "IN_PROGRESS.json"
 SUPERSEDED = "SUPERSEDED.json"
 _MARKERS = (IN_PROGRESS, SUPERSEDED)
 _MANIFEST_LINE = re.compile(r"^([0-9a-f]{64})  (\S.*)$")
-
-
-class BundleError(Exception):
-    """The bundle cannot be written where it was asked for."""
 
 
 def check_destination(directory: Path) -> str | None:

@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pytest
 
 from pytest_cutover import messages
+from pytest_cutover.errors import MarkerError
 from pytest_cutover.model import catalog
-from pytest_cutover.model.catalog import Catalog, MarkedCheck, MarkerError
+from pytest_cutover.model.catalog import Catalog, MarkedCheck
 from pytest_cutover.model.clock import utc, utc_now, window_problems, windows
 from pytest_cutover.model.cutover import DEFAULT_PHASES, Gate, Plan, PlanCheck, Timeline, Waiver
 from pytest_cutover.model.decision import FAILING, CheckOutcome, Decision, Outcome, Verdict, decide
@@ -982,8 +983,9 @@ class CutoverRun:
 
     def _write_bundle(self, directory: Path, exitstatus: int, catalog: Catalog) -> bool:
         """Write the evidence bundle; say where in the summary, or why it could not be."""
+        from pytest_cutover.errors import BundleError  # noqa: PLC0415
         from pytest_cutover.evidence.assemble import evidence_document  # noqa: PLC0415 - see the docstring
-        from pytest_cutover.evidence.bundle import BundleError, finish_run, write_bundle  # noqa: PLC0415
+        from pytest_cutover.evidence.bundle import finish_run, write_bundle  # noqa: PLC0415
 
         assert self.decision is not None
         document = evidence_document(self, catalog, self.decision, exitstatus)
