@@ -355,8 +355,12 @@ class CutoverRun:
         if self.plan is None or not self.cutover:
             return None
         return [
-            f"cutover plan: {self.settings.plan_shown_as} ({self.plan.name}: "
-            f"{len(self.plan.gates)} gates, {len(self.plan.checks)} declared checks)"
+            messages.PLAN_HEADER.format(
+                path=self.settings.plan_shown_as,
+                name=self.plan.name,
+                gates=len(self.plan.gates),
+                checks=len(self.plan.checks),
+            )
         ]
 
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> PlanFile | None:
@@ -791,10 +795,12 @@ class CutoverRun:
             left = running.left.get(report.when)
             if disagrees(left, report.outcome):  # changed by a plugin outside the gatekeeper
                 state.disagreement = messages.REPORT_DISAGREES.format(
-                    reported=report.outcome, truth=f"was settled as {left}"
+                    reported=report.outcome, truth=messages.SETTLED_AS.format(outcome=left)
                 )
                 report.outcome = "failed"
-                report.longrepr = f"cutover check {state.check_id} failed: {state.disagreement}"
+                report.longrepr = messages.CHECK_FAILED.format(
+                    check=state.check_id, problem=state.disagreement
+                )
         state.duration += report.duration
         # A passed setup or teardown changes nothing but the duration.
         if report.outcome != "passed" or report.when == "call":
@@ -940,7 +946,8 @@ class CutoverRun:
                 if state.started is not None:
                     state.reason = messages.STOPPED_DURING if interrupted else messages.NEVER_CALLED
                 else:
-                    cause = "interrupted" if interrupted else str(why) if why else "not reported"
+                    unreported = str(why) if why else messages.STOP_NOT_REPORTED
+                    cause = messages.STOP_INTERRUPTED if interrupted else unreported
                     state.reason = messages.STOPPED_BEFORE.format(why=cause)
             if state.attempts and state.outcome is Outcome.PASSED:
                 failed = sum(a.outcome is not Outcome.PASSED for a in state.attempts)
@@ -1008,7 +1015,7 @@ class CutoverRun:
             return
         if self.decision is None:
             return
-        terminalreporter.write_sep("=", "cutover decision", bold=True)
+        terminalreporter.write_sep("=", messages.DECISION_TITLE, bold=True)
         rollback = self.plan.rollback if self.plan is not None else None
         waivers = waiver_records(self.waivers, self.applied, datetime.now(timezone.utc))
         lines = decision_lines(self.decision, waivers, rollback)
