@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pytest_cutover import messages
+from pytest_cutover.errors import PlanError
 from pytest_cutover.evidence.bundle import verify_bundle
 from pytest_cutover.model.clock import parse_instant
-from pytest_cutover.plan.load import PlanError, load_plan
+from pytest_cutover.plan.load import load_plan
 from pytest_cutover.run.show_plan import runbook_lines
 
 
@@ -45,7 +46,7 @@ def _verify(bundle: Path) -> int:
         problems = [messages.VERIFY_CRASHED.format(error=f"{type(error).__name__}: {error}")]
     if problems:
         for problem in problems:
-            print(f"{bundle}: {problem}", file=sys.stderr)
+            print(messages.VERIFY_PROBLEM.format(bundle=bundle, problem=problem), file=sys.stderr)
         summary = messages.VERIFY_NOT_INTACT.format(bundle=bundle, count=len(problems))
         print(summary, file=sys.stderr)
         return 1
@@ -58,7 +59,7 @@ def _print_plan(path: Path, t0_text: str | None) -> int:
         plan = load_plan(path)
         t0 = parse_instant(t0_text) if t0_text is not None else plan.t0
     except (PlanError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(messages.COMMAND_ERROR.format(error=error), file=sys.stderr)
         return 2
     print("\n".join(runbook_lines(plan, t0, plan.waivers)))
     return 0

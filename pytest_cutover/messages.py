@@ -56,7 +56,26 @@ MUTATING_IN_PREFLIGHT = (
     "check {check} is mutating and its gate is in a preflight phase; preflight never mutates"
 )
 
+# -- the clock ----------------------------------------------------------------
+INSTANT_NOT_A_TIME = (
+    "{text!r} is not a date and time with an offset, like 2026-12-01T22:00:00+01:00"
+)
+INSTANT_BAD_OFFSET = "{text!r} has the UTC offset {offset}; offsets lie between -23:59 and +23:59"
+INSTANT_OUTSIDE_YEARS = (
+    "{text!r} lies outside the years the cutover clock works in; "
+    "give a time in the years {first} to {last}"
+)
+INSTANT_NOT_REAL = "{text!r} is not a real date and time ({error}), like 2026-12-01T22:00:00+01:00"
+PHASE_TOO_FAR = (
+    "phase {phase} starts more than {hours} hours from T0; phases lie within {hours}h of T0"
+)
+PHASE_OUTSIDE_WINDOW = "phase {phase} ran {first} to {last}, outside its window {start} to {end}"
+#: The end of the last phase's window, which has none.
+OPEN_END = "open end"
+
 # -- options ------------------------------------------------------------------
+#: A problem and where it came from: an option, an ini key, an environment variable, a file.
+FROM_SOURCE = "{source}: {problem}"
 BAD_CHOICE = "{source}: '{value}' is not a valid value; allowed: {allowed}"
 BAD_REDACT_PATTERN = (
     "{source}: {problem}; allowed: a Python regular expression, optionally with a group "
@@ -126,7 +145,30 @@ MARKER_PREFLIGHT_AFTER_T0 = (
     "which is not before T0; remove the marker or move the gate"
 )
 
+# -- the runbook (--cutover-show-plan, python -m pytest_cutover plan) ----------
+RUNBOOK_TITLE = "{name}: runbook"
+RUNBOOK_T0 = "T0: {t0}"
+RUNBOOK_NO_T0 = "not set (plan t0 or --cutover-t0)"
+RUNBOOK_WINDOW = "  {start} to {end}"
+RUNBOOK_PHASE = "{phase}{window}  ({kind})"
+RUNBOOK_PREFLIGHT = "preflight"
+RUNBOOK_AFTER_T0 = "after T0"
+RUNBOOK_ADVISORY = "advisory"
+RUNBOOK_MUTATING = "mutating"
+RUNBOOK_SIGNOFF = "signoff-{role}: sign-off by {role}"
+RUNBOOK_NO_ROLLBACK = "rollback: not configured"
+RUNBOOK_ROLLBACK_COMMAND = "rollback command (never run by pytest-cutover): {command}"
+RUNBOOK_TRIGGERS = "rollback triggers: {triggers}"
+RUNBOOK_WAIVER = "waiver: {check} {status} ({source})"
+RUNBOOK_GUARD = "mutation guard in preflight: {count} built-in patterns{extra}"
+RUNBOOK_GUARD_EXTRA = ", plus {patterns}"
+
 # -- running ------------------------------------------------------------------
+PLAN_HEADER = "cutover plan: {path} ({name}: {gates} gates, {checks} declared checks)"
+SETTLED_AS = "was settled as {outcome}"
+CHECK_FAILED = "cutover check {check} failed: {problem}"
+STOP_INTERRUPTED = "interrupted"
+STOP_NOT_REPORTED = "not reported"
 BLOCKED = "blocked: {cause}"
 BLOCKED_BY_GATE = "gate {gate} failed"
 BLOCKED_BY_CHECK = "check {check} failed (--cutover-fail-fast=check)"
@@ -190,6 +232,7 @@ COUNT = "{count} {outcome}"
 NO_CHECKS_COUNTED = "no checks"
 REASON_TRIGGER = "rollback trigger {check} failed: {message}"
 REASON_WARNED = "advisory check {check} failed: {message}"
+DECISION_TITLE = "cutover decision"
 DECISION_HEADLINE = "{verdict}: {name}"
 WAIVER_LINE = "{check}: {status}, approved by {approver}, expires {expires} ({source})"
 ROLLBACK_COMMAND = "roll back with (pytest-cutover never runs it): {command}"
@@ -209,6 +252,10 @@ CANNOT_RECOMPUTE = "the decision cannot be recomputed from it: {error}"
 BUNDLE_NOT_WRITTEN = "evidence bundle NOT written to {path}: {error}"
 
 # -- verify ---------------------------------------------------------------------
+#: A line of ``verify``'s output: one problem of the bundle.
+VERIFY_PROBLEM = "{bundle}: {problem}"
+#: ``python -m pytest_cutover plan`` could not read the plan or the time.
+COMMAND_ERROR = "error: {error}"
 UNSIGNED_MANIFEST = (
     "the manifest is not signed, so verify detects accidental and inconsistent edits, not a "
     "forger who rewrites every file consistently (signing comes with the cutover record)"

@@ -13,9 +13,9 @@ from datetime import datetime, timezone
 import pytest
 
 from pytest_cutover import hookspecs
+from pytest_cutover.errors import InputError
 from pytest_cutover.model.cutover import Plan, Waiver
 from pytest_cutover.plan.signoff import collect_signatures
-from pytest_cutover.run.concurrency import DEFAULT_WORKERS
 from pytest_cutover.run.fixtures import cutover
 from pytest_cutover.run.invocation import outermost, plan_invocation, targets
 from pytest_cutover.run.markers import MARKERS
@@ -23,6 +23,7 @@ from pytest_cutover.run.session import CutoverRun
 from pytest_cutover.run.settings import (
     SETTINGS_KEY,
     Settings,
+    add_options,
     python_check_folders,
     redact_patterns,
     resolve,
@@ -42,137 +43,7 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("cutover", "production cutover gates (pytest-cutover)")
-    group.addoption(
-        "--cutover-plan",
-        dest="cutover_plan",
-        metavar="PATH",
-        default=None,
-        help="Cutover plan file (default: cutover.yaml in the rootdir)",
-    )
-    group.addoption(
-        "--cutover-fail-fast",
-        dest="cutover_fail_fast",
-        metavar="{gate,check,off}",
-        default=None,
-        help="What a failed check blocks: 'gate' (later gates, the default), "
-        "'check' (every later check) or 'off' (nothing)",
-    )
-    group.addoption(
-        "--cutover-evidence",
-        dest="cutover_evidence",
-        metavar="DIR",
-        default=None,
-        help="Write the evidence bundle (report.html, evidence.json, closeout.md, junit.xml, "
-        "MANIFEST.sha256) to this folder",
-    )
-    group.addoption(
-        "--cutover-redact",
-        dest="cutover_redact",
-        metavar="REGEX",
-        action="append",
-        default=None,
-        help="Also redact what this regex matches (or its group named 'secret'); repeatable",
-    )
-    group.addoption(
-        "--cutover-t0",
-        dest="cutover_t0",
-        metavar="TIME",
-        default=None,
-        help="The cutover moment, like 2026-12-01T22:00:00+01:00 (overrides the plan's t0)",
-    )
-    group.addoption(
-        "--cutover-phase",
-        dest="cutover_phase",
-        metavar="NAME",
-        action="append",
-        default=None,
-        help="Run and decide only the checks of this phase, like T-10; repeatable, or "
-        "comma-separated",
-    )
-    group.addoption(
-        "--cutover-enforce-window",
-        dest="cutover_enforce_window",
-        action="store_true",
-        default=False,
-        help="A phase run outside its time window is NO-GO, not a warning",
-    )
-    group.addoption(
-        "--cutover-strict",
-        dest="cutover_strict",
-        action="store_true",
-        default=False,
-        help="CONDITIONAL-GO exits 1, and warnings and advisory failures block",
-    )
-    group.addoption(
-        "--cutover-signoff",
-        dest="cutover_signoff",
-        metavar="ROLE=NAME",
-        action="append",
-        default=None,
-        help="A sign-off for one of the plan's roles; repeatable",
-    )
-    group.addoption(
-        "--cutover-signoff-file",
-        dest="cutover_signoff_file",
-        metavar="FILE",
-        default=None,
-        help="A YAML file of sign-offs: role: name, or role: {name: ..., at: ...}",
-    )
-    group.addoption(
-        "--cutover-waivers",
-        dest="cutover_waivers",
-        metavar="FILE",
-        default=None,
-        help="A YAML list of waivers, added to the plan's",
-    )
-    group.addoption(
-        "--cutover-allow-mutation",
-        dest="cutover_allow_mutation",
-        action="store_true",
-        default=False,
-        help="Let checks marked mutating run (never in a preflight phase)",
-    )
-    group.addoption(
-        "--cutover-allow-unreadable",
-        dest="cutover_allow_unreadable",
-        action="store_true",
-        default=False,
-        help="Let preflight commands run that the mutation guard cannot read "
-        "(eval, $'..', brace expansion, a variable as the command); the deny list still holds",
-    )
-    group.addoption(
-        "--cutover-workers",
-        dest="cutover_workers",
-        metavar="N",
-        default=None,
-        help=f"Declared checks of one gate that run at once (default {DEFAULT_WORKERS}; "
-        "1: one at a time)",
-    )
-    group.addoption(
-        "--cutover-show-plan",
-        dest="cutover_show_plan",
-        action="store_true",
-        default=False,
-        help="Print the runbook (phases on the clock, gates, checks, sign-offs, rollback) "
-        "and run nothing",
-    )
-    parser.addini("cutover_plan", "Cutover plan file, relative to the ini file", default="")
-    parser.addini("cutover_workers", "Declared checks of one gate that run at once", default="")
-    parser.addini("cutover_t0", "The cutover moment, with its UTC offset", default="")
-    parser.addini("cutover_waivers", "Waivers file, relative to the ini file", default="")
-    parser.addini("cutover_signoff_file", "Sign-off file, relative to the ini file", default="")
-    parser.addini(
-        "cutover_strict", "CONDITIONAL-GO exits 1; warnings block", type="bool", default=False
-    )
-    parser.addini(
-        "cutover_enforce_window", "A phase outside its window is NO-GO", type="bool", default=False
-    )
-    parser.addini(
-        "cutover_evidence", "Evidence bundle folder, relative to the ini file", default=""
-    )
-    parser.addini("cutover_redact", "Extra redaction regexes, one per line", type="linelist")
-    parser.addini("cutover_fail_fast", "What a failed check blocks: gate, check or off", default="")
+    add_options(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -183,12 +54,15 @@ def pytest_configure(config: pytest.Config) -> None:
     settings = resolve(config)
     config.stash[SETTINGS_KEY] = settings
     plan, waivers = _load_files(settings)
-    signatures = collect_signatures(
-        plan.signoff if plan is not None else None,
-        settings.signoffs,
-        settings.signoff_file,
-        datetime.now(timezone.utc),
-    )
+    try:
+        signatures = collect_signatures(
+            plan.signoff if plan is not None else None,
+            settings.signoffs,
+            settings.signoff_file,
+            datetime.now(timezone.utc),
+        )
+    except InputError as error:
+        raise pytest.UsageError(str(error)) from None
     run = CutoverRun(config, settings, plan, waivers, signatures)
     config.stash[RUN_KEY] = run
     config.pluginmanager.register(run, RUN_NAME)
@@ -269,7 +143,7 @@ def _load_files(settings: Settings) -> tuple[Plan | None, tuple[Waiver, ...]]:
     """The plan and the waivers files, if the run has them."""
     if settings.plan is None and settings.waivers is None:
         return None, ()  # reading YAML and JSON Schema is most of the plugin's start-up
-    from pytest_cutover.plan.load import PlanError, load_plan, load_waivers  # noqa: PLC0415
+    from pytest_cutover.plan.load import load_plan, load_waivers  # noqa: PLC0415
 
     plan = None
     waivers: tuple[Waiver, ...] = ()
@@ -279,6 +153,6 @@ def _load_files(settings: Settings) -> tuple[Plan | None, tuple[Waiver, ...]]:
             waivers = plan.waivers
         if settings.waivers is not None:
             waivers += load_waivers(settings.waivers, settings.waivers_shown_as)
-    except PlanError as error:
+    except InputError as error:
         raise pytest.UsageError(str(error)) from None
     return plan, waivers

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_cutover import messages
+from pytest_cutover.errors import BundleError
 from pytest_cutover.evidence.document import disagreements
 from pytest_cutover.model.vocabulary import cut
 from pytest_cutover.schema import load_schema
@@ -51,10 +52,6 @@ IN_PROGRESS = "IN_PROGRESS.json"
 SUPERSEDED = "SUPERSEDED.json"
 _MARKERS = (IN_PROGRESS, SUPERSEDED)
 _MANIFEST_LINE = re.compile(r"^([0-9a-f]{64})  (\S.*)$")
-
-
-class BundleError(Exception):
-    """The bundle cannot be written where it was asked for."""
 
 
 def check_destination(directory: Path) -> str | None:

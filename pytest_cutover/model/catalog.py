@@ -6,12 +6,9 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from pytest_cutover import messages
+from pytest_cutover.errors import MarkerError
 from pytest_cutover.model.cutover import Gate, Plan, Timeline
 from pytest_cutover.model.ordering import natural_key
-
-
-class MarkerError(Exception):
-    """A cutover marker is used in a way the plugin cannot read."""
 
 
 class MarkedCheck(NamedTuple):

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 
+from pytest_cutover import messages
 from pytest_cutover.model.cutover import Timeline
 
 _PHASE = re.compile(r"^T(?:0|([+-])(\d+)(m|h)?)$")
@@ -27,7 +28,6 @@ _INSTANT = re.compile(
 FIRST_YEAR, LAST_YEAR = 1970, 9000
 #: How far from T0 a phase may start, either way.
 MAX_PHASE_HOURS = 8760
-_EXAMPLE = "like 2026-12-01T22:00:00+01:00"
 
 
 def parse_instant(text: str) -> datetime:
@@ -50,21 +50,18 @@ for month), like 2026-12-01T22:00:00+01:00
     text = str(text).strip()
     match = _INSTANT.match(text)
     if match is None:
-        raise ValueError(f"{text!r} is not a date and time with an offset, {_EXAMPLE}")
+        raise ValueError(messages.INSTANT_NOT_A_TIME.format(text=text))
     year, offset_hours, offset_minutes = match[1], match[5], match[6]
     if offset_hours is not None and (int(offset_hours) > 23 or int(offset_minutes) > 59):
-        raise ValueError(
-            f"{text!r} has the UTC offset {match[4]}; offsets lie between -23:59 and +23:59"
-        )
+        raise ValueError(messages.INSTANT_BAD_OFFSET.format(text=text, offset=match[4]))
     if not FIRST_YEAR <= int(year) <= LAST_YEAR:
         raise ValueError(
-            f"{text!r} lies outside the years the cutover clock works in; "
-            f"give a time in the years {FIRST_YEAR} to {LAST_YEAR}"
+            messages.INSTANT_OUTSIDE_YEARS.format(text=text, first=FIRST_YEAR, last=LAST_YEAR)
         )
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as error:
-        raise ValueError(f"{text!r} is not a real date and time ({error}), {_EXAMPLE}") from None
+        raise ValueError(messages.INSTANT_NOT_REAL.format(text=text, error=error)) from None
 
 
 def utc_now() -> str:
@@ -106,10 +103,7 @@ def phase_offset(phase: str) -> timedelta | None:
         return timedelta(0)
     minutes = int(amount) * (60 if unit == "h" else 1)
     if minutes > MAX_PHASE_HOURS * 60:
-        raise ValueError(
-            f"phase {phase} starts more than {MAX_PHASE_HOURS} hours from T0; "
-            f"phases lie within {MAX_PHASE_HOURS}h of T0"
-        )
+        raise ValueError(messages.PHASE_TOO_FAR.format(phase=phase, hours=MAX_PHASE_HOURS))
     return timedelta(minutes=-minutes if sign == "-" else minutes)
 
 
@@ -151,9 +145,10 @@ def window_problems(
         if window is None:
             continue
         if not (window.holds(first) and (window.end is None or last <= window.end)):
-            end = utc(window.end) if window.end is not None else "open end"
+            end = utc(window.end) if window.end is not None else messages.OPEN_END
             problems.append(
-                f"phase {phase} ran {utc(first)} to {utc(last)}, outside its window "
-                f"{utc(window.start)} to {end}"
+                messages.PHASE_OUTSIDE_WINDOW.format(
+                    phase=phase, first=utc(first), last=utc(last), start=utc(window.start), end=end
+                )
             )
     return problems

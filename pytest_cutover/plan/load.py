@@ -15,6 +15,7 @@ from typing import Any
 
 from cutover_checks.errors import InvalidArgument
 from pytest_cutover import messages
+from pytest_cutover.errors import PlanError
 from pytest_cutover.model.clock import parse_instant, phase_offset
 from pytest_cutover.model.cutover import (
     DEFAULT_PHASES,
@@ -40,10 +41,6 @@ from pytest_cutover.plan.yaml_source import (
 from pytest_cutover.safety.mutation import deny_list
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-class PlanError(Exception):
-    """The plan cannot be used; ``str(error)`` is one sentence per problem."""
 
 
 def load_plan(path: Path, shown_as: str | None = None) -> Plan:

@@ -12,9 +12,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import NamedTuple
 
-import pytest
-
 from pytest_cutover import messages
+from pytest_cutover.errors import SignoffError
 from pytest_cutover.model.clock import parse_instant, utc
 from pytest_cutover.model.cutover import Signoff
 
@@ -39,18 +38,19 @@ def collect_signatures(
 ) -> dict[str, Signature]:
     """Sign-offs from ``--cutover-signoff`` and the sign-off file, checked against the plan.
 
-    A sign-off for a role the plan does not require is a usage error: it is a typo
-    that would otherwise leave the real role unsigned.
+    A sign-off for a role the plan does not require is a :class:`SignoffError`: it is a
+    typo that would otherwise leave the real role unsigned. An unreadable sign-off file
+    is a :class:`~pytest_cutover.errors.PlanError`.
     """
     signatures = [Signature(role, name, utc(now), "--cutover-signoff") for role, name in given]
     if file is not None:
         signatures += _from_file(file, now)
     if signatures and signoff is None:
-        raise pytest.UsageError(messages.NO_SIGNOFF_PLAN.format(source=signatures[0].source))
+        raise SignoffError(messages.NO_SIGNOFF_PLAN.format(source=signatures[0].source))
     roles = signoff.roles if signoff is not None else ()
     for signature in signatures:
         if signature.role not in roles:
-            raise pytest.UsageError(
+            raise SignoffError(
                 messages.UNKNOWN_SIGNOFF_ROLE.format(
                     source=signature.source, role=signature.role, roles=", ".join(roles)
                 )
@@ -60,12 +60,12 @@ def collect_signatures(
 
 def _one_per_role(signatures: Sequence[Signature]) -> dict[str, Signature]:
     """Each role's sign-off; the same name twice is one sign-off (the first), two names
-    for one role are a usage error naming both."""
+    for one role are a :class:`SignoffError` naming both."""
     by_role: dict[str, Signature] = {}
     for signature in signatures:
         first = by_role.setdefault(signature.role, signature)
         if first.name != signature.name:
-            raise pytest.UsageError(
+            raise SignoffError(
                 messages.SIGNOFF_CONFLICT.format(
                     source=signature.source,
                     role=signature.role,
@@ -78,23 +78,22 @@ def _one_per_role(signatures: Sequence[Signature]) -> dict[str, Signature]:
 
 
 def _from_file(path: Path, now: datetime) -> list[Signature]:
-    from pytest_cutover.plan.load import PlanError, read_document  # noqa: PLC0415 - with a file
+    from pytest_cutover.plan.load import read_document  # noqa: PLC0415 - with a file
 
     source = str(path)
-    try:
-        data = read_document(path, source, "sign-off files").data
-    except PlanError as error:
-        raise pytest.UsageError(str(error)) from None
+    data = read_document(path, source, "sign-off files").data  # a PlanError when unreadable
     if not isinstance(data, dict):
-        raise pytest.UsageError(f"{source}: {messages.BAD_SIGNOFF_FILE}")
+        raise SignoffError(
+            messages.FROM_SOURCE.format(source=source, problem=messages.BAD_SIGNOFF_FILE)
+        )
     signatures = []
     for role, entry in data.items():
         name, at = (entry, None) if isinstance(entry, str) else _entry(entry, source)
         if not name.strip():
-            raise pytest.UsageError(messages.BLANK_SIGNOFF_NAME.format(source=source, role=role))
+            raise SignoffError(messages.BLANK_SIGNOFF_NAME.format(source=source, role=role))
         when = _instant(at, source) if at is not None else _mtime(path)
         if when > now + CLOCK_SKEW:
-            raise pytest.UsageError(
+            raise SignoffError(
                 messages.SIGNOFF_IN_FUTURE.format(
                     source=source, role=role, at=utc(when), now=utc(now)
                 )
@@ -107,14 +106,20 @@ def _entry(entry: object, source: str) -> tuple[str, str | None]:
     if isinstance(entry, dict) and isinstance(entry.get("name"), str):
         at = entry.get("at")
         return entry["name"], None if at is None else str(at)
-    raise pytest.UsageError(f"{source}: {messages.BAD_SIGNOFF_FILE}")
+    raise SignoffError(
+        messages.FROM_SOURCE.format(source=source, problem=messages.BAD_SIGNOFF_FILE)
+    )
 
 
 def _instant(text: str, source: str) -> datetime:
     try:
         return parse_instant(text)
     except ValueError as error:
-        raise pytest.UsageError(f"{source}: {error}") from None
+        raise SignoffError(messages.FROM_SOURCE.format(source=source, problem=error)) from None
+
+
+def _bad_file(source: str) -> str:
+    return messages.FROM_SOURCE.format(source=source, problem=messages.BAD_SIGNOFF_FILE)
 
 
 def _mtime(path: Path) -> datetime:

@@ -15,7 +15,8 @@ from typing import Protocol
 import pytest
 
 from pytest_cutover import messages
-from pytest_cutover.model.catalog import MarkedCheck, MarkerError
+from pytest_cutover.errors import MarkerError
+from pytest_cutover.model.catalog import MarkedCheck
 from pytest_cutover.model.cutover import Gate, Timeline
 from pytest_cutover.plan.schema import name_pattern
 

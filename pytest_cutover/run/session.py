@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pytest
 
 from pytest_cutover import messages
+from pytest_cutover.errors import MarkerError
 from pytest_cutover.model import catalog
-from pytest_cutover.model.catalog import Catalog, MarkedCheck, MarkerError
+from pytest_cutover.model.catalog import Catalog, MarkedCheck
 from pytest_cutover.model.clock import utc, utc_now, window_problems, windows
 from pytest_cutover.model.cutover import DEFAULT_PHASES, Gate, Plan, PlanCheck, Timeline, Waiver
 from pytest_cutover.model.decision import FAILING, CheckOutcome, Decision, Outcome, Verdict, decide
@@ -357,8 +358,12 @@ class CutoverRun:
         if self.plan is None or not self.cutover:
             return None
         return [
-            f"cutover plan: {self.settings.plan_shown_as} ({self.plan.name}: "
-            f"{len(self.plan.gates)} gates, {len(self.plan.checks)} declared checks)"
+            messages.PLAN_HEADER.format(
+                path=self.settings.plan_shown_as,
+                name=self.plan.name,
+                gates=len(self.plan.gates),
+                checks=len(self.plan.checks),
+            )
         ]
 
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> PlanFile | None:
@@ -793,10 +798,12 @@ class CutoverRun:
             left = running.left.get(report.when)
             if disagrees(left, report.outcome):  # changed by a plugin outside the gatekeeper
                 state.disagreement = messages.REPORT_DISAGREES.format(
-                    reported=report.outcome, truth=f"was settled as {left}"
+                    reported=report.outcome, truth=messages.SETTLED_AS.format(outcome=left)
                 )
                 report.outcome = "failed"
-                report.longrepr = f"cutover check {state.check_id} failed: {state.disagreement}"
+                report.longrepr = messages.CHECK_FAILED.format(
+                    check=state.check_id, problem=state.disagreement
+                )
         state.duration += report.duration
         # A passed setup or teardown changes nothing but the duration.
         if report.outcome != "passed" or report.when == "call":
@@ -942,7 +949,8 @@ class CutoverRun:
                 if state.started is not None:
                     state.reason = messages.STOPPED_DURING if interrupted else messages.NEVER_CALLED
                 else:
-                    cause = "interrupted" if interrupted else str(why) if why else "not reported"
+                    unreported = str(why) if why else messages.STOP_NOT_REPORTED
+                    cause = messages.STOP_INTERRUPTED if interrupted else unreported
                     state.reason = messages.STOPPED_BEFORE.format(why=cause)
             if state.attempts and state.outcome is Outcome.PASSED:
                 failed = sum(a.outcome is not Outcome.PASSED for a in state.attempts)
@@ -985,8 +993,9 @@ class CutoverRun:
 
     def _write_bundle(self, directory: Path, exitstatus: int, catalog: Catalog) -> bool:
         """Write the evidence bundle; say where in the summary, or why it could not be."""
+        from pytest_cutover.errors import BundleError  # noqa: PLC0415
         from pytest_cutover.evidence.assemble import evidence_document  # noqa: PLC0415 - see the docstring
-        from pytest_cutover.evidence.bundle import BundleError, finish_run, write_bundle  # noqa: PLC0415
+        from pytest_cutover.evidence.bundle import finish_run, write_bundle  # noqa: PLC0415
 
         assert self.decision is not None
         document = evidence_document(self, catalog, self.decision, exitstatus)
@@ -1009,7 +1018,7 @@ class CutoverRun:
             return
         if self.decision is None:
             return
-        terminalreporter.write_sep("=", "cutover decision", bold=True)
+        terminalreporter.write_sep("=", messages.DECISION_TITLE, bold=True)
         rollback = self.plan.rollback if self.plan is not None else None
         waivers = waiver_records(self.waivers, self.applied, datetime.now(timezone.utc))
         lines = decision_lines(self.decision, waivers, rollback)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from pytest_cutover import messages
 from pytest_cutover.model.clock import utc, windows
 from pytest_cutover.model.cutover import Plan, PlanCheck, Waiver
 from pytest_cutover.model.vocabulary import shown_command
@@ -24,17 +25,18 @@ def runbook_lines(
     """The runbook of ``plan``; ``python_checks`` maps gate ids to the Python checks found."""
     planned = windows(plan.timeline, t0) if t0 is not None else {}
     lines = [
-        f"{plan.name}: runbook",
-        f"T0: {utc(t0) if t0 else 'not set (plan t0 or --cutover-t0)'}",
+        messages.RUNBOOK_TITLE.format(name=plan.name),
+        messages.RUNBOOK_T0.format(t0=utc(t0) if t0 else messages.RUNBOOK_NO_T0),
     ]
     for phase in plan.timeline.phases:
         window = planned.get(phase)
         when = ""
         if window is not None:
-            until = utc(window.end) if window.end is not None else "open end"
-            when = f"  {utc(window.start)} to {until}"
-        kind = "preflight" if plan.timeline.is_preflight(phase) else "after T0"
-        lines.append(f"{phase}{when}  ({kind})")
+            until = utc(window.end) if window.end is not None else messages.OPEN_END
+            when = messages.RUNBOOK_WINDOW.format(start=utc(window.start), end=until)
+        preflight = plan.timeline.is_preflight(phase)
+        kind = messages.RUNBOOK_PREFLIGHT if preflight else messages.RUNBOOK_AFTER_T0
+        lines.append(messages.RUNBOOK_PHASE.format(phase=phase, window=when, kind=kind))
         for gate in (g for g in plan.gates if g.phase == phase):
             lines.append(f"  {gate.label()}")
             lines.extend(
@@ -44,13 +46,17 @@ def runbook_lines(
             )
             if plan.signoff is not None and plan.signoff.gate == gate.id:
                 lines.extend(
-                    f"    - signoff-{role}: sign-off by {role}" for role in plan.signoff.roles
+                    f"    - {messages.RUNBOOK_SIGNOFF.format(role=role)}"
+                    for role in plan.signoff.roles
                 )
             lines.extend(f"    - {nodeid}" for nodeid in (python_checks or {}).get(gate.id, ()))
     lines.extend(_rollback(plan))
-    lines.extend(f"waiver: {w.check} {w.describe()} ({w.source})" for w in waivers)
-    extra = f", plus {', '.join(plan.deny)}" if plan.deny else ""
-    lines.append(f"mutation guard in preflight: {len(DEFAULT_DENY)} built-in patterns{extra}")
+    lines.extend(
+        messages.RUNBOOK_WAIVER.format(check=w.check, status=w.describe(), source=w.source)
+        for w in waivers
+    )
+    extra = messages.RUNBOOK_GUARD_EXTRA.format(patterns=", ".join(plan.deny)) if plan.deny else ""
+    lines.append(messages.RUNBOOK_GUARD.format(count=len(DEFAULT_DENY), extra=extra))
     return lines
 
 
@@ -58,7 +64,10 @@ def _what(check: PlanCheck) -> str:
     shown = shown_command(check.params[check.kind])
     flags = [
         word
-        for word, on in (("advisory", check.severity == "warn"), ("mutating", check.mutating))
+        for word, on in (
+            (messages.RUNBOOK_ADVISORY, check.severity == "warn"),
+            (messages.RUNBOOK_MUTATING, check.mutating),
+        )
         if on
     ]
     return f"{check.kind} {shown}" + (f" [{', '.join(flags)}]" if flags else "")
@@ -67,10 +76,10 @@ def _what(check: PlanCheck) -> str:
 def _rollback(plan: Plan) -> list[str]:
     rollback = plan.rollback
     if rollback is None:
-        return ["rollback: not configured"]
-    lines = [f"rollback command (never run by pytest-cutover): {rollback.command}"]
+        return [messages.RUNBOOK_NO_ROLLBACK]
+    lines = [messages.RUNBOOK_ROLLBACK_COMMAND.format(command=rollback.command)]
     if rollback.runbook:
-        lines.append(f"rollback runbook: {rollback.runbook}")
+        lines.append(messages.ROLLBACK_RUNBOOK.format(runbook=rollback.runbook))
     if rollback.triggers:
-        lines.append(f"rollback triggers: {', '.join(rollback.triggers)}")
+        lines.append(messages.RUNBOOK_TRIGGERS.format(triggers=", ".join(rollback.triggers)))
     return lines
