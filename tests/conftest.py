@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cutover_project import FIVE_GATES, CutoverProject
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +26,12 @@ def _quiet_environment(request: pytest.FixtureRequest, monkeypatch: pytest.Monke
 
 
 @pytest.fixture
+def cutover_project(pytester: pytest.Pytester) -> CutoverProject:
+    """A cutover project in the pytester folder: write its plan and files, run it, read evidence."""
+    return CutoverProject(pytester)
+
+
+@pytest.fixture
 def write_plan(pytester: pytest.Pytester) -> Callable[..., Path]:
     """Write a cutover.yaml (dedented) into the inner run's folder."""
 
@@ -35,18 +42,6 @@ def write_plan(pytester: pytest.Pytester) -> Callable[..., Path]:
         return path
 
     return write
-
-
-#: Five gates over the default timeline, as in the Step 22 runbook.
-FIVE_GATES = """
-    cutover: Test cutover
-    gates:
-      - {id: G1, title: Tooling ready, phase: T-60}
-      - {id: G2, title: Config valid, phase: T-30}
-      - {id: G3, title: Build green, phase: T-10}
-      - {id: G4, title: Switched, phase: T0}
-      - {id: G5, title: Healthy, phase: T+10}
-"""
 
 
 @pytest.fixture
