@@ -1,12 +1,7 @@
 from __future__ import annotations
 
-import json
-import textwrap
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
-from cutover_project import FIVE_GATES, CutoverProject
+from cutover_project import CutoverProject
 
 
 @pytest.fixture(autouse=True)
@@ -29,40 +24,3 @@ def _quiet_environment(request: pytest.FixtureRequest, monkeypatch: pytest.Monke
 def cutover_project(pytester: pytest.Pytester) -> CutoverProject:
     """A cutover project in the pytester folder: write its plan and files, run it, read evidence."""
     return CutoverProject(pytester)
-
-
-@pytest.fixture
-def write_plan(pytester: pytest.Pytester) -> Callable[..., Path]:
-    """Write a cutover.yaml (dedented) into the inner run's folder."""
-
-    def write(text: str, name: str = "cutover.yaml") -> Path:
-        path = pytester.path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
-        return path
-
-    return write
-
-
-@pytest.fixture
-def five_gates(write_plan: Callable[..., Path]) -> Callable[[str], Path]:
-    """A plan with gates G1..G5 and the given ``checks:`` block."""
-
-    def write(checks: str = "") -> Path:
-        return write_plan(textwrap.dedent(FIVE_GATES) + textwrap.dedent(checks))
-
-    return write
-
-
-@pytest.fixture
-def bundle_of() -> Callable[..., dict[str, object]]:
-    """Run pytest in a pytester folder with an evidence bundle and return its evidence.json."""
-
-    def run(pytester: pytest.Pytester, *args: str) -> dict[str, object]:
-        pytester.runpytest("--cutover-evidence", "evidence", *args)
-        document: dict[str, object] = json.loads(
-            (pytester.path / "evidence" / "evidence.json").read_text(encoding="utf-8")
-        )
-        return document
-
-    return run

@@ -104,6 +104,10 @@ class ProjectRun:
     def errlines(self) -> list[str]:
         return self.result.errlines
 
+    @property
+    def duration(self) -> float:
+        return self.result.duration
+
     def parseoutcomes(self) -> dict[str, int]:
         return self.result.parseoutcomes()
 
@@ -122,7 +126,7 @@ class CutoverProject:
         """The project's folder, the inner runs' working directory."""
         return self.pytester.path
 
-    def plan(self, text: str, *, header: str = "", name: str = "cutover.yaml") -> Path:
+    def plan(self, text: str, name: str = "cutover.yaml", *, header: str = "") -> Path:
         """Write a plan: the header and the text, each dedented and stripped at the start."""
         body = textwrap.dedent(header).lstrip() + textwrap.dedent(text).lstrip()
         return self.write(name, body)
@@ -142,9 +146,10 @@ class CutoverProject:
         path.write_text(text, encoding="utf-8")
         return path
 
-    def test_modules(self, **sources: str) -> Path:
-        """Write Python test modules (dedented), named by the keywords, as ``makepyfile`` does."""
-        return self.pytester.makepyfile(**sources)
+    def test_modules(self, *sources: str, **named: str) -> Path:
+        """Write Python test modules (dedented), as ``makepyfile`` does: named by the keywords,
+        or after the test for a source given without a name."""
+        return self.pytester.makepyfile(*sources, **named)
 
     def run(self, *args: str | Path) -> ProjectRun:
         """Run pytest in this process (pytester's in-process run) with the arguments."""

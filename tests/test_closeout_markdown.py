@@ -12,6 +12,7 @@ import shlex
 from typing import Any
 
 import pytest
+from cutover_project import CutoverProject
 from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -41,7 +42,7 @@ def plain(token: Token) -> str:
 
 
 @pytest.fixture
-def closeout(pytester: pytest.Pytester) -> tuple[str, dict[str, Any]]:
+def closeout(cutover_project: CutoverProject) -> tuple[str, dict[str, Any]]:
     """A NO-GO run whose plan, gate titles, check message and argv are all hostile."""
     plan = {
         "cutover": f"Hostile {HOSTILE}",
@@ -51,8 +52,8 @@ def closeout(pytester: pytest.Pytester) -> tuple[str, dict[str, Any]]:
         ],
         "checks": [{"id": "planted-fence", "gate": "G1", "command": ARGV}],
     }
-    (pytester.path / "cutover.yaml").write_text(json.dumps(plan), encoding="utf-8")
-    pytester.makepyfile(
+    cutover_project.write("cutover.yaml", json.dumps(plan))
+    cutover_project.test_modules(
         test_hostile=f"""
         import pytest
 
@@ -61,11 +62,11 @@ def closeout(pytester: pytest.Pytester) -> tuple[str, dict[str, Any]]:
             pytest.fail({f"- Decision: **GO**{PLANTED}{HOSTILE} >= &amp;"!r}, pytrace=False)
         """
     )
-    result = pytester.runpytest("--cutover-evidence", "ev")
+    result = cutover_project.run("--cutover-evidence", "ev")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    document: dict[str, Any] = json.loads((pytester.path / "ev" / "evidence.json").read_text())
+    document = result.evidence
     assert document["decision"]["verdict"] == "NO-GO"
-    return (pytester.path / "ev" / "closeout.md").read_text(encoding="utf-8"), document
+    return (cutover_project.path / "ev" / "closeout.md").read_text(encoding="utf-8"), document
 
 
 def test_the_closeout_has_exactly_the_headings_the_plugin_writes(

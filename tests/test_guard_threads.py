@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
 from typing import Any
 
 import pytest
+from cutover_project import CutoverProject, ProjectRun
 
 from pytest_cutover import messages
 
 
-def run_checks(pytester: pytest.Pytester, source: str) -> tuple[pytest.RunResult, dict[str, Any]]:
+def run_checks(project: CutoverProject, source: str) -> tuple[ProjectRun, dict[str, Any]]:
     """Run gate-marked Python checks (G1, before T0: guarded) and read their evidence."""
-    pytester.makepyfile(test_checks=textwrap.dedent(source))
-    result = pytester.runpytest("--cutover-evidence=ev")
-    document: dict[str, Any] = json.loads((pytester.path / "ev" / "evidence.json").read_text())
-    return result, document
+    project.test_modules(test_checks=textwrap.dedent(source))
+    result = project.run("--cutover-evidence=ev")
+    return result, result.evidence
 
 
 def commands_of(document: dict[str, Any], name: str) -> list[tuple[list[str], str]]:
@@ -24,9 +23,9 @@ def commands_of(document: dict[str, Any], name: str) -> list[tuple[list[str], st
     return [(command["argv"], command["source"]) for command in check["commands"]]
 
 
-def test_a_refusal_the_test_catches_still_fails_its_check(pytester: pytest.Pytester) -> None:
+def test_a_refusal_the_test_catches_still_fails_its_check(cutover_project: CutoverProject) -> None:
     result, document = run_checks(
-        pytester,
+        cutover_project,
         """
         import subprocess
         import pytest
@@ -52,10 +51,10 @@ def test_a_refusal_the_test_catches_still_fails_its_check(pytester: pytest.Pytes
 
 
 def test_processes_a_check_starts_from_its_threads_are_recorded_under_it(
-    pytester: pytest.Pytester,
+    cutover_project: CutoverProject,
 ) -> None:
     result, document = run_checks(
-        pytester,
+        cutover_project,
         """
         import subprocess, threading
         from concurrent.futures import ThreadPoolExecutor
@@ -83,10 +82,10 @@ def test_processes_a_check_starts_from_its_threads_are_recorded_under_it(
 
 
 def test_a_mutating_command_from_a_thread_of_a_preflight_check_is_refused(
-    pytester: pytest.Pytester,
+    cutover_project: CutoverProject,
 ) -> None:
     result, document = run_checks(
-        pytester,
+        cutover_project,
         """
         import pathlib, subprocess, threading
         import pytest
@@ -103,7 +102,7 @@ def test_a_mutating_command_from_a_thread_of_a_preflight_check_is_refused(
             thread.join()
         """,
     )
-    assert (pytester.path / "refused").exists()
+    assert (cutover_project.path / "refused").exists()
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     assert commands_of(document, "test_deletes_from_a_thread") == [
         (["kubectl", "delete", "pod", "web-1"], "blocked")
@@ -111,10 +110,10 @@ def test_a_mutating_command_from_a_thread_of_a_preflight_check_is_refused(
 
 
 def test_a_process_a_thread_starts_after_its_check_ended_is_recorded_as_late(
-    pytester: pytest.Pytester,
+    cutover_project: CutoverProject,
 ) -> None:
     result, document = run_checks(
-        pytester,
+        cutover_project,
         """
         import subprocess, threading
         import pytest

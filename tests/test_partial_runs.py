@@ -8,12 +8,11 @@ makes the run NO-GO, with a reason that says how.
 
 from __future__ import annotations
 
-import json
 import textwrap
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cutover_project import CutoverProject, read_evidence
 
 from pytest_cutover import messages
 from pytest_cutover.evidence import markdown
@@ -42,13 +41,15 @@ PYTHON_CHECKS = """
 
 
 @pytest.fixture
-def repo(pytester: pytest.Pytester, write_plan: Callable[..., Path]) -> pytest.Pytester:
+def repo(pytester: pytest.Pytester, cutover_project: CutoverProject) -> pytest.Pytester:
     """A repository with a plan, a folder of Python checks and unit tests of its own."""
-    write_plan(PLAN)
+    cutover_project.plan(PLAN)
     pytester.mkdir("checks")
-    pytester.path.joinpath("checks", "test_database.py").write_text(textwrap.dedent(PYTHON_CHECKS))
+    cutover_project.path.joinpath("checks", "test_database.py").write_text(
+        textwrap.dedent(PYTHON_CHECKS)
+    )
     pytester.mkdir("tests")
-    pytester.path.joinpath("tests", "test_unit.py").write_text("def test_unit(): pass\n")
+    cutover_project.path.joinpath("tests", "test_unit.py").write_text("def test_unit(): pass\n")
     pytester.makeini("[pytest]\ntestpaths = tests\n")
     return pytester
 
@@ -78,10 +79,8 @@ def test_a_deselect_that_drops_a_phase_is_no_go(repo: pytest.Pytester) -> None:
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
-def test_leaving_out_the_sign_off_with_k_is_no_go(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
-) -> None:
-    write_plan(
+def test_leaving_out_the_sign_off_with_k_is_no_go(cutover_project: CutoverProject) -> None:
+    cutover_project.plan(
         """
         cutover: Sign-off
         gates:
@@ -92,7 +91,7 @@ def test_leaving_out_the_sign_off_with_k_is_no_go(
         signoff: {gate: G7, roles: [release-manager]}
         """
     )
-    result = pytester.runpytest("-k", "not signoff")
+    result = cutover_project.run("-k", "not signoff")
     result.stdout.fnmatch_lines(
         ["NO-GO: Sign-off", "  - gate G7 INCOMPLETE: signoff-release-manager deselected (-k *)"]
     )
@@ -135,10 +134,8 @@ def test_cutover_phase_names_several_phases(repo: pytest.Pytester) -> None:
         assert result.ret == pytest.ExitCode.OK
 
 
-def test_m_preflight_with_no_preflight_check_is_no_go(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
-) -> None:
-    write_plan(
+def test_m_preflight_with_no_preflight_check_is_no_go(cutover_project: CutoverProject) -> None:
+    cutover_project.plan(
         """
         cutover: After T0 only
         gates:
@@ -147,7 +144,7 @@ def test_m_preflight_with_no_preflight_check_is_no_go(
           - {id: healthy, gate: G6, command: ["true"]}
         """
     )
-    result = pytester.runpytest("-m", "preflight")
+    result = cutover_project.run("-m", "preflight")
     result.stdout.fnmatch_lines(["NO-GO: After T0 only", f"  - {messages.REASON_NOTHING_RAN}"])
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
@@ -172,15 +169,15 @@ def test_the_plan_as_the_only_argument_still_runs_its_python_checks(repo: pytest
 
 
 def test_the_plan_alone_runs_every_python_check_of_a_repo_without_testpaths(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
+    pytester: pytest.Pytester, cutover_project: CutoverProject
 ) -> None:
     """The folder of Python checks is then the rootdir: the plan inside it narrows nothing,
     and the tests there that are no checks are not asked for."""
-    write_plan(PLAN.replace("    python_checks: [checks]\n", ""))
+    cutover_project.plan(PLAN.replace("    python_checks: [checks]\n", ""))
     config_ok(pytester)
     pytester.mkdir("checks").joinpath("test_database.py").write_text(textwrap.dedent(PYTHON_CHECKS))
-    pytester.makepyfile(test_unit="def test_unit(): pass")
-    result = pytester.runpytest("-v", "cutover.yaml")
+    cutover_project.test_modules(test_unit="def test_unit(): pass")
+    result = cutover_project.run("-v", "cutover.yaml")
     result.stdout.fnmatch_lines(["checks/test_database.py::test_database PASSED*"])
     result.stdout.fnmatch_lines(["GO: Partial runs"])
     result.assert_outcomes(passed=4, deselected=1)
@@ -233,7 +230,7 @@ def test_a_path_inside_the_folder_of_python_checks_is_no_go(repo: pytest.Pyteste
     result = repo.runpytest("checks/test_database.py", "--cutover-evidence=ev")
     problem = messages.PROBLEM_NARROWED.format(folder="checks")
     result.stdout.fnmatch_lines(["NO-GO: Partial runs", f"  - {problem}"])
-    document = json.loads(repo.path.joinpath("ev", "evidence.json").read_text())
+    document = read_evidence(repo.path / "ev")
     assert problem in document["decision"]["problems"]
     assert document["decision"]["verdict"] == "NO-GO"
 
@@ -270,11 +267,11 @@ def test_one_declared_check_by_its_id_leaves_the_others_not_collected(
 
 
 def test_a_folder_of_python_checks_the_plan_names_must_exist(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
+    pytester: pytest.Pytester, cutover_project: CutoverProject
 ) -> None:
-    write_plan(PLAN.replace("[checks]", "[checks, no-such-folder]"))
+    cutover_project.plan(PLAN.replace("[checks]", "[checks, no-such-folder]"))
     pytester.mkdir("checks")
-    result = pytester.runpytest()
+    result = cutover_project.run()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     problem = messages.NO_PYTHON_CHECKS.format(path="no-such-folder")
     assert result.stderr.lines[0] == f"ERROR: cutover.yaml:2: python_checks[1]: {problem}"
@@ -338,7 +335,7 @@ def test_a_collection_error_in_python_checks_is_no_go_everywhere_it_is_written(
     problem = messages.PROBLEM_COLLECTION_ERROR.format(path="checks/test_broken.py")
     result.stdout.fnmatch_lines(["NO-GO: Partial runs", f"  - {problem}"])
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    document = json.loads(repo.path.joinpath("ev", "evidence.json").read_text())
+    document = read_evidence(repo.path / "ev")
     assert document["decision"]["verdict"] == "NO-GO"
     assert problem in document["decision"]["reasons"]
     closeout = repo.path.joinpath("ev", "closeout.md").read_text()
@@ -356,12 +353,14 @@ def test_without_continuing_a_collection_error_is_an_interrupted_no_go(
     assert result.ret == pytest.ExitCode.INTERRUPTED
 
 
-def test_without_a_plan_a_collection_error_anywhere_is_no_go(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
+def test_without_a_plan_a_collection_error_anywhere_is_no_go(
+    cutover_project: CutoverProject,
+) -> None:
+    cutover_project.test_modules(
         test_gate="import pytest\n\n@pytest.mark.gate('G1')\ndef test_gate(): pass\n",
         test_broken="import no_such_module\n",
     )
-    result = pytester.runpytest("--continue-on-collection-errors")
+    result = cutover_project.run("--continue-on-collection-errors")
     problem = messages.PROBLEM_COLLECTION_ERROR_ANYWHERE.format(path="test_broken.py")
     result.stdout.fnmatch_lines(["NO-GO: cutover", f"  - {problem}"])
 
@@ -414,7 +413,7 @@ def test_a_conftest_that_turns_a_failed_declared_check_into_a_pass_gets_an_error
         ["NO-GO: Partial runs", "  - gate G2 'Config' FAILED: config errored"]
     )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    document = json.loads(repo.path.joinpath("ev", "evidence.json").read_text())
+    document = read_evidence(repo.path / "ev")
     (config,) = [check for check in document["checks"] if check["id"] == "config"]
     assert config["outcome"] == "errored"
     assert config["message"] == messages.REPORT_DISAGREES.format(
@@ -483,11 +482,11 @@ FAILING_PREFLIGHT = """
 
 
 @pytest.fixture
-def project(pytester: pytest.Pytester, write_plan: Callable[..., Path]) -> pytest.Pytester:
-    write_plan(FAILING_PREFLIGHT)
+def project(pytester: pytest.Pytester, cutover_project: CutoverProject) -> pytest.Pytester:
+    cutover_project.plan(FAILING_PREFLIGHT)
     pytester.mkdir("checks")
     pytester.mkdir("tests").joinpath("unit").mkdir()
-    pytester.path.joinpath("tests", "unit", "test_unit.py").write_text(
+    cutover_project.path.joinpath("tests", "unit", "test_unit.py").write_text(
         "def test_one(): pass\ndef test_two(): pass\n"
     )
     return pytester
