@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 from cutover_project import CutoverProject, Evidence
+from loopback import Answer, LoopbackServer, ServeHttp
 
 from pytest_cutover import messages
 from pytest_cutover.run.settings import MAX_WORKERS
@@ -33,46 +31,15 @@ def by_id(document: Evidence) -> dict[str, dict[str, Any]]:
     return {check["id"]: check for check in document["checks"]}
 
 
-class _Log(ThreadingHTTPServer):
-    """Answers /slow/... after 0.3 s and /fast/... at once, logging when each request came."""
-
-    daemon_threads = True
-    request_queue_size = 64  # all checks of a gate connect at once; the default backlog is 5,
-    # and a connection dropped from a full backlog is retried a second later, out of step
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.lock = threading.Lock()
-        self.seen: list[tuple[str, float, float]] = []
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        server = self.server
-        assert isinstance(server, _Log)
-        arrived = time.time()
-        if self.path.startswith("/slow/"):
-            time.sleep(0.3)
-        status = 500 if "fail" in self.path else 200
-        self.send_response(status)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-        with server.lock:
-            server.seen.append((self.path, arrived, time.time()))
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
+def slow_or_fast(path: str, number: int) -> Answer:
+    """/slow/... after 0.3 s, /fast/... at once; 500 for a path with "fail" in it, else 200."""
+    return Answer(500 if "fail" in path else 200, delay=0.3 if path.startswith("/slow/") else 0)
 
 
 @pytest.fixture
-def request_log() -> Iterator[_Log]:
-    server = _Log()
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
+def request_log(http_server: ServeHttp) -> LoopbackServer:
+    """A loopback server answering :func:`slow_or_fast` that logs when each request came."""
+    return http_server(slow_or_fast)
 
 
 def test_reports_come_in_declaration_order_while_checks_overlap(
@@ -104,9 +71,9 @@ def test_reports_come_in_declaration_order_while_checks_overlap(
 
 
 def test_no_check_of_a_later_gate_starts_before_the_earlier_gate_finished(
-    cutover_project: CutoverProject, request_log: _Log
+    cutover_project: CutoverProject, request_log: LoopbackServer
 ) -> None:
-    port = request_log.server_address[1]
+    port = request_log.server_port
     plan(
         cutover_project,
         [f'{{id: a{i}, gate: G1, http: "http://127.0.0.1:{port}/slow/a{i}"}}' for i in range(8)]
@@ -114,19 +81,19 @@ def test_no_check_of_a_later_gate_starts_before_the_earlier_gate_finished(
     )
     result = cutover_project.run()
     result.assert_outcomes(passed=16)
-    first = [entry for entry in request_log.seen if "/a" in entry[0]]
-    second = [entry for entry in request_log.seen if "/b" in entry[0]]
+    first = [request for request in request_log.requests if "/a" in request.path]
+    second = [request for request in request_log.requests if "/b" in request.path]
     assert len(first) == len(second) == 8
-    assert max(ended for _, _, ended in first) <= min(arrived for _, arrived, _ in second)
-    assert min(arrived for _, arrived, _ in first) + 0.3 > max(
-        arrived for _, arrived, _ in first
-    ), "the first gate's requests overlapped"
+    assert max(r.answered for r in first) <= min(r.arrived for r in second)
+    assert min(r.arrived for r in first) + 0.3 > max(r.arrived for r in first), (
+        "the first gate's requests overlapped"
+    )
 
 
 def test_when_a_gate_fails_the_later_gate_starts_nothing(
-    cutover_project: CutoverProject, request_log: _Log
+    cutover_project: CutoverProject, request_log: LoopbackServer
 ) -> None:
-    port = request_log.server_address[1]
+    port = request_log.server_port
     plan(
         cutover_project,
         [
@@ -137,7 +104,7 @@ def test_when_a_gate_fails_the_later_gate_starts_nothing(
     )
     result = cutover_project.run()
     assert result.parseoutcomes() == {"failed": 1, "passed": 1, "blocked": 1}
-    assert sorted(path for path, _, _ in request_log.seen) == ["/slow/a1", "/slow/fail"]
+    assert sorted(r.path for r in request_log.requests) == ["/slow/a1", "/slow/fail"]
 
 
 def test_each_check_keeps_its_own_commands_and_output(cutover_project: CutoverProject) -> None:
