@@ -91,7 +91,7 @@ def test_commands_a_python_check_starts_itself_are_in_its_evidence(
         (["git", "--version"], "audit"),
         (["sh", "-c", "true"], "audit"),
     ]
-    assert document["commands"]["count"] == 2  # type: ignore[index]
+    assert document["commands"]["count"] == 2
 
 
 def test_a_library_command_is_listed_once_with_its_exit_code(
