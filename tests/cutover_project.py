@@ -151,6 +151,18 @@ class CutoverProject:
         or after the test for a source given without a name."""
         return self.pytester.makepyfile(*sources, **named)
 
+    def ini(self, text: str) -> Path:
+        """Write the project's tox.ini ``[pytest]`` settings, as ``makeini`` does."""
+        return self.pytester.makeini(text)
+
+    def conftest(self, source: str) -> Path:
+        """Write the project's conftest.py (dedented), as ``makeconftest`` does."""
+        return self.pytester.makeconftest(source)
+
+    def mkdir(self, name: str) -> Path:
+        """Make a folder in the project; its path."""
+        return self.pytester.mkdir(name)
+
     def run(self, *args: str | Path) -> ProjectRun:
         """Run pytest in this process (pytester's in-process run) with the arguments."""
         return self._finished(self.pytester.runpytest(*args), args)

@@ -320,11 +320,9 @@ def test_an_unreadable_side_file_names_its_kind(cutover_project: CutoverProject)
     assert "cannot read the sign-off file: 'utf-8' codec can't decode" in result.stderr.str()
 
 
-def test_a_bad_ini_boolean_names_the_key(
-    pytester: pytest.Pytester, cutover_project: CutoverProject
-) -> None:
+def test_a_bad_ini_boolean_names_the_key(cutover_project: CutoverProject) -> None:
     cutover_project.plan(GATES + CHECKS)
-    pytester.makeini("[pytest]\ncutover_strict = maybe\n")
+    cutover_project.ini("[pytest]\ncutover_strict = maybe\n")
     result = cutover_project.run()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert_one_sentence(

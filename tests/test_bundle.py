@@ -217,11 +217,9 @@ def test_an_interrupted_run_still_writes_a_no_go_bundle(cutover_project: Cutover
     assert verify_bundle(cutover_project.path / "evidence") == []
 
 
-def test_a_crashed_run_still_writes_a_no_go_bundle(
-    pytester: pytest.Pytester, cutover_project: CutoverProject
-) -> None:
+def test_a_crashed_run_still_writes_a_no_go_bundle(cutover_project: CutoverProject) -> None:
     cutover_project.five_gates("checks:\n  - {id: g1, gate: G1, command: ['true']}\n")
-    pytester.makeconftest(
+    cutover_project.conftest(
         """
         def pytest_runtest_logfinish(nodeid):
             raise RuntimeError("a plugin broke")
@@ -244,10 +242,10 @@ def test_a_rerun_replaces_a_previous_bundle(bundle: Path, cutover_project: Cutov
 
 
 def test_a_folder_that_is_not_a_bundle_is_never_overwritten(
-    pytester: pytest.Pytester, cutover_project: CutoverProject
+    cutover_project: CutoverProject,
 ) -> None:
     cutover_project.five_gates(CHECKS)
-    keep = pytester.mkdir("important")
+    keep = cutover_project.mkdir("important")
     (keep / "notes.txt").write_text("do not lose me\n")
     result = cutover_project.run("--cutover-evidence", "important")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
@@ -260,11 +258,9 @@ def test_a_folder_that_is_not_a_bundle_is_never_overwritten(
     assert (keep / "notes.txt").read_text() == "do not lose me\n"
 
 
-def test_the_evidence_folder_comes_from_the_ini_file_too(
-    pytester: pytest.Pytester, cutover_project: CutoverProject
-) -> None:
+def test_the_evidence_folder_comes_from_the_ini_file_too(cutover_project: CutoverProject) -> None:
     cutover_project.five_gates(CHECKS)
-    pytester.makeini("[pytest]\ncutover_evidence = out/bundle\n")
+    cutover_project.ini("[pytest]\ncutover_evidence = out/bundle\n")
     cutover_project.run()
     assert verify_bundle(cutover_project.path / "out" / "bundle") == []
     shutil.rmtree(cutover_project.path / "out")

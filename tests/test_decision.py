@@ -300,10 +300,8 @@ def test_a_plan_with_nothing_selected_is_no_go(cutover_project: CutoverProject) 
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
-def test_the_decision_hook_receives_the_decision(
-    pytester: pytest.Pytester, cutover_project: CutoverProject
-) -> None:
-    pytester.makeconftest(
+def test_the_decision_hook_receives_the_decision(cutover_project: CutoverProject) -> None:
+    cutover_project.conftest(
         """
         def pytest_cutover_decision(config, decision):
             print("hook saw", decision.verdict.value, *[g.status.value for g in decision.gates])

@@ -88,14 +88,13 @@ def test_a_missing_step21_report_fails_g2(cutover_project: CutoverProject, step2
 
 
 def test_bun_older_than_the_plan_allows_fails_g1(
-    pytester: pytest.Pytester,
     cutover_project: CutoverProject,
     step22: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Fake: an old bun cannot be installed beside the real one here, so a script on
     # PATH answers --version the way bun 1.0.36 does.
-    old = pytester.mkdir("old-bun")
+    old = cutover_project.mkdir("old-bun")
     (old / "bun").write_text("#!/bin/sh\necho 1.0.36\n")
     (old / "bun").chmod(0o755)
     monkeypatch.setenv("PATH", f"{old}{os.pathsep}{os.environ['PATH']}")

@@ -183,7 +183,6 @@ def test_fail_fast_off_runs_everything_and_still_decides_no_go(
     ],
 )
 def test_a_bad_fail_fast_value_names_its_source_and_the_choices(
-    pytester: pytest.Pytester,
     cutover_project: CutoverProject,
     monkeypatch: pytest.MonkeyPatch,
     how: str,
@@ -194,7 +193,7 @@ def test_a_bad_fail_fast_value_names_its_source_and_the_choices(
     if how == "option":
         args = ["--cutover-fail-fast=gates"]
     elif how == "ini":
-        pytester.makeini("[pytest]\ncutover_fail_fast = gates\n")
+        cutover_project.ini("[pytest]\ncutover_fail_fast = gates\n")
     else:
         monkeypatch.setenv("PYTEST_CUTOVER_FAIL_FAST", "gates")
     result = cutover_project.run(*args)
@@ -208,12 +207,11 @@ def test_a_bad_fail_fast_value_names_its_source_and_the_choices(
 
 
 def test_the_fail_fast_option_wins_over_ini_and_environment(
-    pytester: pytest.Pytester,
     cutover_project: CutoverProject,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     cutover_project.five_gates(CHECKS)
-    pytester.makeini("[pytest]\ncutover_fail_fast = check\n")
+    cutover_project.ini("[pytest]\ncutover_fail_fast = check\n")
     monkeypatch.setenv("PYTEST_CUTOVER_FAIL_FAST", "gate")
     assert cutover_project.run("--cutover-fail-fast=off").parseoutcomes()["passed"] == 6
     assert cutover_project.run().parseoutcomes()["blocked"] == 4

@@ -12,7 +12,7 @@ PAYLOAD = "<script>window.pwned = 1</script>"
 
 
 @pytest.fixture
-def html_report(pytester: pytest.Pytester, cutover_project: CutoverProject) -> Path:
+def html_report(cutover_project: CutoverProject) -> Path:
     cutover_project.plan(
         f"""
         cutover: 'Cutover {PAYLOAD}'
@@ -25,7 +25,8 @@ def html_report(pytester: pytest.Pytester, cutover_project: CutoverProject) -> P
         """
     )
     cutover_project.test_modules(test_plain="def test_unrelated(): pass")
-    folder = pytester.mkdir("html-report")  # pytest-html itself shows nothing from a path with %
+    # pytest-html itself shows nothing from a path with %
+    folder = cutover_project.mkdir("html-report")
     result = cutover_project.run("--html", str(folder / "report.html"), "--self-contained-html")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     return folder / "report.html"

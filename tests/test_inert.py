@@ -64,7 +64,6 @@ def test_p_no_cutover_turns_the_plugin_off_even_with_a_plan(
 
 
 def test_a_run_without_files_or_evidence_loads_no_reader_or_writer_of_them(
-    pytester: pytest.Pytester,
     cutover_project: CutoverProject,
 ) -> None:
     """Start-up is part of every run's cost: PyYAML, JSON Schema, Jinja2, the plan and the
@@ -77,7 +76,7 @@ def test_a_run_without_files_or_evidence_loads_no_reader_or_writer_of_them(
         def test_check(): pass
         """
     )
-    pytester.makeconftest(
+    cutover_project.conftest(
         """
         import sys
 

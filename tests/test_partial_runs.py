@@ -175,7 +175,9 @@ def test_the_plan_alone_runs_every_python_check_of_a_repo_without_testpaths(
     and the tests there that are no checks are not asked for."""
     cutover_project.plan(PLAN.replace("    python_checks: [checks]\n", ""))
     config_ok(pytester)
-    pytester.mkdir("checks").joinpath("test_database.py").write_text(textwrap.dedent(PYTHON_CHECKS))
+    cutover_project.mkdir("checks").joinpath("test_database.py").write_text(
+        textwrap.dedent(PYTHON_CHECKS)
+    )
     cutover_project.test_modules(test_unit="def test_unit(): pass")
     result = cutover_project.run("-v", "cutover.yaml")
     result.stdout.fnmatch_lines(["checks/test_database.py::test_database PASSED*"])
@@ -267,10 +269,10 @@ def test_one_declared_check_by_its_id_leaves_the_others_not_collected(
 
 
 def test_a_folder_of_python_checks_the_plan_names_must_exist(
-    pytester: pytest.Pytester, cutover_project: CutoverProject
+    cutover_project: CutoverProject,
 ) -> None:
     cutover_project.plan(PLAN.replace("[checks]", "[checks, no-such-folder]"))
-    pytester.mkdir("checks")
+    cutover_project.mkdir("checks")
     result = cutover_project.run()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     problem = messages.NO_PYTHON_CHECKS.format(path="no-such-folder")

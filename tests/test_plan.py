@@ -206,11 +206,11 @@ def named_plan(cutover_project: CutoverProject, name: str, cutover: str) -> Path
 
 
 def test_without_settings_the_plan_is_cutover_yaml_in_the_rootdir(
-    pytester: pytest.Pytester, cutover_project: CutoverProject
+    cutover_project: CutoverProject,
 ) -> None:
     named_plan(cutover_project, "cutover.yaml", "Rootdir plan")
-    pytester.makeini("[pytest]\n")
-    pytester.mkdir("sub").joinpath("test_sub.py").write_text("def test_sub(): pass\n")
+    cutover_project.ini("[pytest]\n")
+    cutover_project.mkdir("sub").joinpath("test_sub.py").write_text("def test_sub(): pass\n")
     result = cutover_project.run()
     result.stdout.fnmatch_lines(
         ["cutover plan: cutover.yaml (Rootdir plan: *)", "GO: Rootdir plan"]
@@ -227,7 +227,6 @@ def test_without_settings_the_plan_is_cutover_yaml_in_the_rootdir(
     ],
 )
 def test_the_plan_setting_comes_from_option_then_ini_then_environment(
-    pytester: pytest.Pytester,
     cutover_project: CutoverProject,
     monkeypatch: pytest.MonkeyPatch,
     settings: tuple[str | None, str | None, str | None, str],
@@ -235,7 +234,7 @@ def test_the_plan_setting_comes_from_option_then_ini_then_environment(
     option, ini, env, winner = settings
     for name in ("cutover.yaml", "plans/from-option.yaml", "plans/from-ini.yaml", "from-env.yaml"):
         named_plan(cutover_project, name, Path(name).stem)
-    pytester.makeini(f"[pytest]\ncutover_plan = plans/{ini}\n" if ini else "[pytest]\n")
+    cutover_project.ini(f"[pytest]\ncutover_plan = plans/{ini}\n" if ini else "[pytest]\n")
     if env:
         monkeypatch.setenv("PYTEST_CUTOVER_PLAN", env)
     args = ["--cutover-plan", f"plans/{option}"] if option else []
@@ -271,10 +270,10 @@ def test_the_plan_is_collected_once_when_an_argument_covers_it(
 
 
 def test_declared_checks_report_their_ids_and_what_they_saw(
-    pytester: pytest.Pytester, cutover_project: CutoverProject
+    cutover_project: CutoverProject,
 ) -> None:
     cutover_project.write("runbook.md", "# Runbook\n")
-    pytester.mkdir("scripts")
+    cutover_project.mkdir("scripts")
     cutover_project.plan(
         GATES
         + """checks:

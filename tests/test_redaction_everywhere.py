@@ -168,7 +168,6 @@ BROKEN_MODULE = """
 
 @pytest.fixture
 def pytest_leaky_run(
-    pytester: pytest.Pytester,
     cutover_project: CutoverProject,
     monkeypatch: pytest.MonkeyPatch,
 ) -> ProjectRun:
@@ -177,7 +176,7 @@ def pytest_leaky_run(
     monkeypatch.setenv("DB_PASSWORD_REPLICA", REPLICA_SECRET)
     monkeypatch.delenv("SESSION_TOKEN", raising=False)
     monkeypatch.setenv("PYTEST_CUTOVER_REDACT", r"ENV-(?P<secret>[A-Z]{10})")
-    pytester.makeini(
+    cutover_project.ini(
         r"""
         [pytest]
         cutover_redact = INI-(?P<secret>[A-Z]{10})
