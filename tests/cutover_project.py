@@ -171,10 +171,6 @@ class CutoverProject:
         """Run pytest in a child process with the arguments."""
         return self._finished(self.pytester.runpytest_subprocess(*args, timeout=timeout), args)
 
-    def evidence(self, folder: str = "ev") -> Evidence:
-        """The evidence.json of a bundle folder in the project, parsed."""
-        return read_evidence(self.path / folder)
-
     def _finished(self, result: pytest.RunResult, args: Sequence[str | Path]) -> ProjectRun:
         bundle = bundle_folder(self.path, [str(arg) for arg in args])
         written = None

@@ -168,10 +168,6 @@ def run_forms(
     return result, checks
 
 
-def settings(project: CutoverProject) -> dict[str, Any]:
-    return dict(project.evidence("ev")["settings"])
-
-
 def log_lines(log: Path) -> list[str]:
     return log.read_text().splitlines() if log.exists() else []
 
@@ -234,12 +230,12 @@ def test_allow_unreadable_lets_what_the_guard_cannot_read_run_but_keeps_the_deny
         "variable-config": (["bash", "-c", "$CUT compose config"], {"CUT": "docker"}),
         "eval-down": (["bash", "-c", "eval 'docker compose down'"], {}),
     }
-    _, refused = run_forms(cutover_project, forms)
+    strict, refused = run_forms(cutover_project, forms)
     assert refused["variable-config"]["outcome"] == "failed"
     assert log_lines(fakes) == []
-    assert settings(cutover_project)["allow_unreadable"] is False
+    assert strict.evidence["settings"]["allow_unreadable"] is False
     result, allowed = run_forms(cutover_project, forms, "--cutover-allow-unreadable")
-    assert settings(cutover_project)["allow_unreadable"] is True, (
+    assert result.evidence["settings"]["allow_unreadable"] is True, (
         "the evidence says the guard was eased"
     )
     assert allowed["variable-config"]["outcome"] == "passed"
