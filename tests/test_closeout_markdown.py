@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import json
 import shlex
-from typing import Any
 
 import pytest
-from cutover_project import CutoverProject
+from cutover_project import CutoverProject, Evidence
 from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -42,7 +41,7 @@ def plain(token: Token) -> str:
 
 
 @pytest.fixture
-def closeout(cutover_project: CutoverProject) -> tuple[str, dict[str, Any]]:
+def closeout(cutover_project: CutoverProject) -> tuple[str, Evidence]:
     """A NO-GO run whose plan, gate titles, check message and argv are all hostile."""
     plan = {
         "cutover": f"Hostile {HOSTILE}",
@@ -70,7 +69,7 @@ def closeout(cutover_project: CutoverProject) -> tuple[str, dict[str, Any]]:
 
 
 def test_the_closeout_has_exactly_the_headings_the_plugin_writes(
-    closeout: tuple[str, dict[str, Any]],
+    closeout: tuple[str, Evidence],
 ) -> None:
     text, document = closeout
     tokens = MarkdownIt("commonmark").parse(text)
@@ -89,7 +88,7 @@ def test_the_closeout_has_exactly_the_headings_the_plugin_writes(
 
 
 def test_the_closeout_states_one_decision_the_real_one(
-    closeout: tuple[str, dict[str, Any]],
+    closeout: tuple[str, Evidence],
 ) -> None:
     text, _ = closeout
     tokens = MarkdownIt("commonmark").parse(text)
@@ -112,7 +111,7 @@ def test_the_closeout_states_one_decision_the_real_one(
 
 
 def test_the_closeout_has_no_link_and_no_html_but_its_stamp(
-    closeout: tuple[str, dict[str, Any]],
+    closeout: tuple[str, Evidence],
 ) -> None:
     text, document = closeout
     tokens = MarkdownIt("commonmark").parse(text)
@@ -123,7 +122,7 @@ def test_the_closeout_has_no_link_and_no_html_but_its_stamp(
 
 
 def test_values_read_back_as_written_with_no_html_entities(
-    closeout: tuple[str, dict[str, Any]],
+    closeout: tuple[str, Evidence],
 ) -> None:
     text, _ = closeout
     tokens = MarkdownIt("commonmark").parse(text)

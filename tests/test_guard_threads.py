@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Any
 
 import pytest
-from cutover_project import CutoverProject, ProjectRun
+from cutover_project import CutoverProject, Evidence, ProjectRun
 
 from pytest_cutover import messages
 
 
-def run_checks(project: CutoverProject, source: str) -> tuple[ProjectRun, dict[str, Any]]:
+def run_checks(project: CutoverProject, source: str) -> tuple[ProjectRun, Evidence]:
     """Run gate-marked Python checks (G1, before T0: guarded) and read their evidence."""
     project.test_modules(test_checks=textwrap.dedent(source))
     result = project.run("--cutover-evidence=ev")
     return result, result.evidence
 
 
-def commands_of(document: dict[str, Any], name: str) -> list[tuple[list[str], str]]:
+def commands_of(document: Evidence, name: str) -> list[tuple[list[str], str]]:
     (check,) = [c for c in document["checks"] if c["id"] == f"test_checks.py::{name}"]
     return [(command["argv"], command["source"]) for command in check["commands"]]
 

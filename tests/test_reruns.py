@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 import pytest
-from cutover_project import CutoverProject
+from cutover_project import CutoverProject, Evidence
 
 from pytest_cutover import messages
 
@@ -16,7 +16,7 @@ from pytest_cutover import messages
 FLAKY = 'sh, -c, "echo run >> runs.txt; test $(wc -l < runs.txt) -ge 2"'
 
 
-def check(document: dict[str, Any], check_id: str) -> dict[str, Any]:
+def check(document: Evidence, check_id: str) -> dict[str, Any]:
     found: list[dict[str, Any]] = [c for c in document["checks"] if c["id"] == check_id]
     (one,) = found
     return one
