@@ -1,11 +1,7 @@
 from __future__ import annotations
 
-import json
-import textwrap
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
+from cutover_project import CutoverProject
 
 
 @pytest.fixture(autouse=True)
@@ -25,49 +21,6 @@ def _quiet_environment(request: pytest.FixtureRequest, monkeypatch: pytest.Monke
 
 
 @pytest.fixture
-def write_plan(pytester: pytest.Pytester) -> Callable[..., Path]:
-    """Write a cutover.yaml (dedented) into the inner run's folder."""
-
-    def write(text: str, name: str = "cutover.yaml") -> Path:
-        path = pytester.path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
-        return path
-
-    return write
-
-
-#: Five gates over the default timeline, as in the Step 22 runbook.
-FIVE_GATES = """
-    cutover: Test cutover
-    gates:
-      - {id: G1, title: Tooling ready, phase: T-60}
-      - {id: G2, title: Config valid, phase: T-30}
-      - {id: G3, title: Build green, phase: T-10}
-      - {id: G4, title: Switched, phase: T0}
-      - {id: G5, title: Healthy, phase: T+10}
-"""
-
-
-@pytest.fixture
-def five_gates(write_plan: Callable[..., Path]) -> Callable[[str], Path]:
-    """A plan with gates G1..G5 and the given ``checks:`` block."""
-
-    def write(checks: str = "") -> Path:
-        return write_plan(textwrap.dedent(FIVE_GATES) + textwrap.dedent(checks))
-
-    return write
-
-
-@pytest.fixture
-def bundle_of() -> Callable[..., dict[str, object]]:
-    """Run pytest in a pytester folder with an evidence bundle and return its evidence.json."""
-
-    def run(pytester: pytest.Pytester, *args: str) -> dict[str, object]:
-        pytester.runpytest("--cutover-evidence", "evidence", *args)
-        document: dict[str, object] = json.loads(
-            (pytester.path / "evidence" / "evidence.json").read_text(encoding="utf-8")
-        )
-        return document
-
-    return run
+def cutover_project(pytester: pytest.Pytester) -> CutoverProject:
+    """A cutover project in the pytester folder: write its plan and files, run it, read evidence."""
+    return CutoverProject(pytester)

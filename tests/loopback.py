@@ -27,45 +27,106 @@ from cryptography.x509.oid import NameOID
 LOOPBACK = "127.0.0.1"
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What a loopback server sends back: a status, a body, headers, after a delay."""
+
+    status: int
+    body: bytes = b""
+    headers: tuple[tuple[str, str], ...] = ()
+    delay: float = 0.0
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request a loopback server answered: its path, when it came and when it was answered."""
+
+    path: str
+    arrived: float
+    answered: float
+
+
+#: How a loopback server answers a GET: from its path and its number (1 for the first request).
+Answering = Callable[[str, int], Answer]
+
+TEXT = (("Content-Type", "text/plain; charset=utf-8"),)
+
+
+def health_endpoints(path: str, number: int) -> Answer:
+    """/healthz 200 with a body, /broken 500, /slow 200 after 0.3 s, /moved 302 to /healthz."""
+    if path == "/healthz":
+        return Answer(200, b"status: ok\n", TEXT)
+    if path == "/broken":
+        return Answer(500, b"database unavailable\n", TEXT)
+    if path == "/slow":
+        return Answer(200, b"ok\n", TEXT, delay=0.3)
+    if path == "/moved":
+        return Answer(302, b"", (("Location", "/healthz"), *TEXT))
+    return Answer(404, b"not found\n", TEXT)
+
+
 class _Handler(BaseHTTPRequestHandler):
-    """/healthz 200 with a body, /broken 500, /slow 200 after 0.3 s, /moved 302."""
+    server: LoopbackServer
 
     def do_GET(self) -> None:
-        if self.path == "/slow":
-            time.sleep(0.3)
-        answers = {
-            "/healthz": (200, b"status: ok\n"),
-            "/broken": (500, b"database unavailable\n"),
-            "/slow": (200, b"ok\n"),
-            "/moved": (302, b""),
-        }
-        code, content = answers.get(self.path, (404, b"not found\n"))
-        self.send_response(code)
-        if code == 302:
-            self.send_header("Location", "/healthz")
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(content)))
+        arrived = time.time()
+        answer = self.server.answer(self.path, self.server.count_arrival())
+        if answer.delay:
+            time.sleep(answer.delay)
+        self.send_response(answer.status)
+        for name, value in answer.headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(answer.body)))
         self.end_headers()
-        self.wfile.write(content)
+        self.wfile.write(answer.body)
+        self.server.log(Request(self.path, arrived, time.time()))
 
     def log_message(self, format: str, *args: Any) -> None:
         """Keep the test output clean."""
 
 
-class _Server(ThreadingHTTPServer):
-    request_queue_size = 64  # checks of one gate connect at once; the default backlog is 5
+class LoopbackServer(ThreadingHTTPServer):
+    """An HTTP server on 127.0.0.1 that answers each GET through a function and logs it."""
+
+    request_queue_size = 64  # checks of one gate connect at once; the default backlog is 5,
+    # and a connection dropped from a full backlog is retried a second later, out of step
+
+    def __init__(self, answer: Answering) -> None:
+        super().__init__((LOOPBACK, 0), _Handler)
+        self.answer = answer
+        self.arrivals = 0
+        self.requests: list[Request] = []
+        self._lock = threading.Lock()
+
+    @property
+    def address(self) -> str:
+        """host:port, as the plan's probes take it."""
+        return f"{LOOPBACK}:{self.server_port}"
+
+    def url(self, path: str) -> str:
+        return f"http://{self.address}{path}"
+
+    def count_arrival(self) -> int:
+        """Count a request as it comes in; its number, 1 for the first."""
+        with self._lock:
+            self.arrivals += 1
+            return self.arrivals
+
+    def log(self, request: Request) -> None:
+        with self._lock:
+            self.requests.append(request)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Probes hang up right after the handshake, on purpose; that is no error here."""
 
 
 @contextlib.contextmanager
-def _serving(server: _Server) -> Iterator[str]:
-    """Serve in a thread; yield host:port; shut down and close on the way out."""
+def _serving(server: LoopbackServer) -> Iterator[LoopbackServer]:
+    """Serve in a thread; shut down and close on the way out."""
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
-        yield f"{LOOPBACK}:{server.server_port}"
+        yield server
     finally:
         server.shutdown()
         server.server_close()
@@ -133,26 +194,42 @@ def expired_certificate(tmp_path: Path) -> Certificate:
     )
 
 
-@pytest.fixture
-def web() -> Iterator[str]:
-    """A plain HTTP server on 127.0.0.1; its host:port."""
-    with _serving(_Server((LOOPBACK, 0), _Handler)) as address:
-        yield address
+#: Start a loopback HTTP server: how it answers, and a certificate to serve HTTPS with.
+ServeHttp = Callable[..., LoopbackServer]
 
 
 @pytest.fixture
-def serve_https() -> Iterator[Callable[[Certificate], str]]:
-    """Start HTTPS servers presenting a given certificate; each answers its host:port."""
+def http_server() -> Iterator[ServeHttp]:
+    """Start loopback HTTP (or, given a certificate, HTTPS) servers; all stop after the test.
+
+    ``http_server(answer)`` serves ``answer(path, number)`` for each GET;
+    without an ``answer`` a server has the :func:`health_endpoints`.
+    """
     with contextlib.ExitStack() as servers:
 
-        def serve(certificate: Certificate) -> str:
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            context.load_cert_chain(certificate.pem, certificate.key)
-            server = servers.enter_context(_Server((LOOPBACK, 0), _Handler))
-            server.socket = context.wrap_socket(server.socket, server_side=True)
+        def serve(
+            answer: Answering = health_endpoints, certificate: Certificate | None = None
+        ) -> LoopbackServer:
+            server = LoopbackServer(answer)
+            if certificate is not None:
+                context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+                context.load_cert_chain(certificate.pem, certificate.key)
+                server.socket = context.wrap_socket(server.socket, server_side=True)
             return servers.enter_context(_serving(server))
 
         yield serve
+
+
+@pytest.fixture
+def web(http_server: ServeHttp) -> str:
+    """A plain HTTP server with the health endpoints on 127.0.0.1; its host:port."""
+    return http_server().address
+
+
+@pytest.fixture
+def serve_https(http_server: ServeHttp) -> Callable[[Certificate], str]:
+    """Start HTTPS servers with the health endpoints presenting a given certificate; host:port."""
+    return lambda certificate: http_server(certificate=certificate).address
 
 
 @pytest.fixture

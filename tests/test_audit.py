@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cutover_project import CutoverProject
 
 from pytest_cutover.safety import audit
 from pytest_cutover.safety.audit import Recorder, process_start, recording
@@ -66,9 +66,9 @@ def test_events_that_are_not_process_starts_are_ignored() -> None:
 
 
 def test_commands_a_python_check_starts_itself_are_in_its_evidence(
-    pytester: pytest.Pytester, bundle_of: Callable[..., dict[str, object]]
+    cutover_project: CutoverProject,
 ) -> None:
-    pytester.makepyfile(
+    cutover_project.test_modules(
         test_direct="""
         import os, subprocess
         import pytest
@@ -79,19 +79,19 @@ def test_commands_a_python_check_starts_itself_are_in_its_evidence(
             assert os.system("true") == 0
         """
     )
-    document = bundle_of(pytester)
-    (check,) = document["checks"]  # type: ignore[misc]
+    document = cutover_project.run("--cutover-evidence", "evidence").evidence
+    (check,) = document["checks"]
     assert [(c["argv"], c["source"]) for c in check["commands"]] == [
         (["git", "--version"], "audit"),
         (["sh", "-c", "true"], "audit"),
     ]
-    assert document["commands"]["count"] == 2  # type: ignore[index]
+    assert document["commands"]["count"] == 2
 
 
 def test_a_library_command_is_listed_once_with_its_exit_code(
-    pytester: pytest.Pytester, bundle_of: Callable[..., dict[str, object]]
+    cutover_project: CutoverProject,
 ) -> None:
-    pytester.makepyfile(
+    cutover_project.test_modules(
         test_lib="""
         import pytest
         from cutover_checks import commands
@@ -101,8 +101,8 @@ def test_a_library_command_is_listed_once_with_its_exit_code(
             cutover.require(commands.run(["sh", "-c", "echo ok"]))
         """
     )
-    document = bundle_of(pytester)
-    (check,) = document["checks"]  # type: ignore[misc]
+    document = cutover_project.run("--cutover-evidence", "evidence").evidence
+    (check,) = document["checks"]
     assert [(c["argv"], c["source"], c["exit_code"]) for c in check["commands"]] == [
         (["sh", "-c", "echo ok"], "check", 0)
     ]

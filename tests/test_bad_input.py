@@ -12,10 +12,9 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
+from cutover_project import CutoverProject
 
 from pytest_cutover import messages
 from pytest_cutover.model.clock import FIRST_YEAR, LAST_YEAR, MAX_PHASE_HOURS
@@ -45,12 +44,12 @@ gates:
 CHECKS = "checks:\n  - {id: sh, gate: G1, tool: sh}\n  - {id: sh-at-t0, gate: G2, tool: sh}\n"
 
 
-def bounded_run(pytester: pytest.Pytester, *args: str) -> tuple[int, str]:
+def bounded_run(project: CutoverProject, *args: str) -> tuple[int, str]:
     """Run pytest in a new process with capped memory; its exit code and all it printed."""
     env = {**os.environ, "PYTEST_ADDOPTS": "-p no:randomly -p no:cacheprovider"}
     done = subprocess.run(
         [sys.executable, "-c", _BOUNDED.format(memory=MEMORY), *args],
-        cwd=pytester.path,
+        cwd=project.path,
         env=env,
         capture_output=True,
         text=True,
@@ -122,32 +121,28 @@ HOSTILE = {
 @pytest.mark.parametrize("which", list(SIDE_FILES))
 @pytest.mark.parametrize("hostile", list(HOSTILE))
 def test_a_hostile_yaml_file_is_refused_in_bounded_time_and_memory(
-    pytester: pytest.Pytester, which: str, hostile: str
+    cutover_project: CutoverProject, which: str, hostile: str
 ) -> None:
     name, options, what = SIDE_FILES[which]
     text, sentence = HOSTILE[hostile]
     if which != "plan":
-        pytester.path.joinpath("cutover.yaml").write_text(
-            GATES + "signoff: {gate: G1, roles: [rm]}\n" + CHECKS, encoding="utf-8"
-        )
-    pytester.path.joinpath(name).write_text(text, encoding="utf-8")
-    code, output = bounded_run(pytester, *options)
+        cutover_project.write("cutover.yaml", GATES + "signoff: {gate: G1, roles: [rm]}\n" + CHECKS)
+    cutover_project.path.joinpath(name).write_text(text, encoding="utf-8")
+    code, output = bounded_run(cutover_project, *options)
     assert code == pytest.ExitCode.USAGE_ERROR, output
     assert_one_sentence(output, "")
     assert re.search(rf"^ERROR: (\S*/)?{name}:\d+: {re.escape(sentence(what))}$", output, re.M)
 
 
-def test_a_plan_within_the_limits_still_loads(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
-) -> None:
+def test_a_plan_within_the_limits_still_loads(cutover_project: CutoverProject) -> None:
     """Anchors and aliases that stay small are fine, and so is nesting below the limit."""
-    write_plan(
+    cutover_project.plan(
         GATES
         + "checks:\n"
         + "  - &sh {id: sh, gate: G1, tool: sh, retry: &again {attempts: 2, interval: 0}}\n"
         + "  - {id: sh2, gate: G1, tool: sh, retry: *again}\n"
     )
-    result = pytester.runpytest()
+    result = cutover_project.run()
     result.assert_outcomes(passed=2)
 
 
@@ -161,19 +156,19 @@ OUTSIDE_YEARS = (
 
 @pytest.mark.parametrize("t0", ["9999-12-31T23:59:59+00:00", "0001-01-01T00:00:00+00:00"])
 def test_a_t0_at_the_ends_of_the_calendar_is_refused(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path], t0: str
+    cutover_project: CutoverProject, t0: str
 ) -> None:
-    write_plan(GATES + CHECKS)
-    result = pytester.runpytest(f"--cutover-t0={t0}")
+    cutover_project.plan(GATES + CHECKS)
+    result = cutover_project.run(f"--cutover-t0={t0}")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert_one_sentence(result.stderr.str(), f"--cutover-t0: '{t0}' {OUTSIDE_YEARS}")
 
 
 def test_a_plan_t0_at_the_end_of_the_calendar_names_its_line(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    write_plan('t0: "9999-12-31T23:59:59+00:00"\n' + GATES + CHECKS)
-    result = pytester.runpytest()
+    cutover_project.plan('t0: "9999-12-31T23:59:59+00:00"\n' + GATES + CHECKS)
+    result = cutover_project.run()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert_one_sentence(
         result.stderr.str(), f"cutover.yaml:1: t0: '9999-12-31T23:59:59+00:00' {OUTSIDE_YEARS}"
@@ -181,13 +176,14 @@ def test_a_plan_t0_at_the_end_of_the_calendar_names_its_line(
 
 
 def test_a_waiver_expiring_at_the_end_of_the_calendar_is_refused(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    write_plan(GATES + CHECKS)
-    pytester.path.joinpath("waivers.yaml").write_text(
-        "- {check: sh, justification: j, approver: a, expires: '9999-12-31T23:59:59-05:00'}\n"
+    cutover_project.plan(GATES + CHECKS)
+    cutover_project.write(
+        "waivers.yaml",
+        "- {check: sh, justification: j, approver: a, expires: '9999-12-31T23:59:59-05:00'}\n",
     )
-    result = pytester.runpytest("--cutover-waivers=waivers.yaml")
+    result = cutover_project.run("--cutover-waivers=waivers.yaml")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert_one_sentence(
         result.stderr.str(),
@@ -195,11 +191,11 @@ def test_a_waiver_expiring_at_the_end_of_the_calendar_is_refused(
     )
 
 
-def test_a_phase_too_far_from_t0_is_refused(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
-) -> None:
-    write_plan(GATES.replace("gates:", "phases: [T-60, T0, T+99999999h]\ngates:") + CHECKS)
-    result = pytester.runpytest("--cutover-t0=2026-12-01T22:00:00+01:00")
+def test_a_phase_too_far_from_t0_is_refused(cutover_project: CutoverProject) -> None:
+    cutover_project.plan(
+        GATES.replace("gates:", "phases: [T-60, T0, T+99999999h]\ngates:") + CHECKS
+    )
+    result = cutover_project.run("--cutover-t0=2026-12-01T22:00:00+01:00")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert_one_sentence(
         result.stderr.str(),
@@ -208,11 +204,9 @@ def test_a_phase_too_far_from_t0_is_refused(
     )
 
 
-def test_phases_out_of_clock_order_are_refused(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
-) -> None:
-    write_plan(GATES.replace("gates:", "phases: [T+10, T-60, T0]\ngates:") + CHECKS)
-    result = pytester.runpytest()
+def test_phases_out_of_clock_order_are_refused(cutover_project: CutoverProject) -> None:
+    cutover_project.plan(GATES.replace("gates:", "phases: [T+10, T-60, T0]\ngates:") + CHECKS)
+    result = cutover_project.run()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert_one_sentence(
         result.stderr.str(),
@@ -221,8 +215,10 @@ def test_phases_out_of_clock_order_are_refused(
     )
 
 
-def test_an_offset_beyond_a_day_names_the_value_and_the_range(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest("--cutover-t0=2026-12-01T22:00:00+25:00")
+def test_an_offset_beyond_a_day_names_the_value_and_the_range(
+    cutover_project: CutoverProject,
+) -> None:
+    result = cutover_project.run("--cutover-t0=2026-12-01T22:00:00+25:00")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert_one_sentence(
         result.stderr.str(),
@@ -232,10 +228,10 @@ def test_an_offset_beyond_a_day_names_the_value_and_the_range(pytester: pytest.P
 
 
 def test_a_day_that_does_not_exist_names_the_value(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+    cutover_project: CutoverProject, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PYTEST_CUTOVER_T0", "2026-02-30T22:00:00+00:00")
-    result = pytester.runpytest()
+    result = cutover_project.run()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert_one_sentence(
         result.stderr.str(),
@@ -247,11 +243,9 @@ def test_a_day_that_does_not_exist_names_the_value(
 # -- values validated when the plan loads ---------------------------------------------------
 
 
-def test_an_unparsable_url_is_refused_when_the_plan_loads(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
-) -> None:
-    write_plan(GATES + "checks:\n  - {id: web, gate: G2, http: 'http://[::1'}\n")
-    result = pytester.runpytest()
+def test_an_unparsable_url_is_refused_when_the_plan_loads(cutover_project: CutoverProject) -> None:
+    cutover_project.plan(GATES + "checks:\n  - {id: web, gate: G2, http: 'http://[::1'}\n")
+    result = cutover_project.run()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert_one_sentence(
         result.stderr.str(), "cutover.yaml:6: checks[0] (web).http: 'http://[::1' is not an http"
@@ -260,21 +254,19 @@ def test_an_unparsable_url_is_refused_when_the_plan_loads(
 
 @pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
 def test_a_number_that_is_not_finite_is_refused(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path], value: str
+    cutover_project: CutoverProject, value: str
 ) -> None:
-    write_plan(GATES + f"checks:\n  - {{id: sh, gate: G1, tool: sh, timeout: {value}}}\n")
-    result = pytester.runpytest()
+    cutover_project.plan(GATES + f"checks:\n  - {{id: sh, gate: G1, tool: sh, timeout: {value}}}\n")
+    result = cutover_project.run()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     sentence = messages.NOT_FINITE.format(where="checks[0] (sh).timeout", value=value)
     assert_one_sentence(result.stderr.str(), f"cutover.yaml:6: {sentence}")
     assert result.stderr.str().count("cutover.yaml:6") == 1
 
 
-def test_a_timeout_longer_than_a_day_is_refused(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
-) -> None:
-    write_plan(GATES + "checks:\n  - {id: sh, gate: G1, tool: sh, timeout: 100000000}\n")
-    result = pytester.runpytest()
+def test_a_timeout_longer_than_a_day_is_refused(cutover_project: CutoverProject) -> None:
+    cutover_project.plan(GATES + "checks:\n  - {id: sh, gate: G1, tool: sh, timeout: 100000000}\n")
+    result = cutover_project.run()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     sentence = messages.TOO_LARGE.format(
         where="checks[0] (sh).timeout", limit=86400, value=100000000
@@ -282,31 +274,25 @@ def test_a_timeout_longer_than_a_day_is_refused(
     assert_one_sentence(result.stderr.str(), f"cutover.yaml:6: {sentence}")
 
 
-def test_a_plan_without_gates_is_refused(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
-) -> None:
-    write_plan("cutover: Empty\ngates: []\n")
-    result = pytester.runpytest()
+def test_a_plan_without_gates_is_refused(cutover_project: CutoverProject) -> None:
+    cutover_project.plan("cutover: Empty\ngates: []\n")
+    result = cutover_project.run()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert_one_sentence(
         result.stderr.str(), "cutover.yaml:2: " + messages.EMPTY_VALUE.format(where="gates")
     )
 
 
-def test_a_value_that_does_not_fit_its_tag_is_refused(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
-) -> None:
-    write_plan(GATES + "checks: !!int many\n")
-    result = pytester.runpytest()
+def test_a_value_that_does_not_fit_its_tag_is_refused(cutover_project: CutoverProject) -> None:
+    cutover_project.plan(GATES + "checks: !!int many\n")
+    result = cutover_project.run()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert_one_sentence(result.stderr.str(), "cutover.yaml:1: not valid YAML: a value does not")
 
 
-def test_unprintable_characters_are_refused(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
-) -> None:
-    write_plan(GATES + "checks: \x00\n")
-    result = pytester.runpytest()
+def test_unprintable_characters_are_refused(cutover_project: CutoverProject) -> None:
+    cutover_project.plan(GATES + "checks: \x00\n")
+    result = cutover_project.run()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert_one_sentence(result.stderr.str(), "cutover.yaml:1: not valid YAML: unacceptable")
 
@@ -314,12 +300,10 @@ def test_unprintable_characters_are_refused(
 # -- messages that name the source and the value --------------------------------------------
 
 
-def test_an_error_in_a_waivers_file_names_the_waivers_file(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
-) -> None:
-    write_plan(GATES + CHECKS)
-    pytester.path.joinpath("waivers.yaml").write_text("check: sh\n")
-    result = pytester.runpytest("--cutover-waivers=waivers.yaml")
+def test_an_error_in_a_waivers_file_names_the_waivers_file(cutover_project: CutoverProject) -> None:
+    cutover_project.plan(GATES + CHECKS)
+    cutover_project.write("waivers.yaml", "check: sh\n")
+    result = cutover_project.run("--cutover-waivers=waivers.yaml")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert_one_sentence(
         result.stderr.str(), "waivers.yaml:1: the waivers file: must be a list, got a mapping"
@@ -327,23 +311,19 @@ def test_an_error_in_a_waivers_file_names_the_waivers_file(
     assert "the plan" not in result.stderr.str()
 
 
-def test_an_unreadable_side_file_names_its_kind(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
-) -> None:
-    write_plan(GATES + "signoff: {gate: G1, roles: [rm]}\n" + CHECKS)
-    pytester.path.joinpath("signoff.yaml").write_bytes(b"rm: \xff\n")
-    result = pytester.runpytest("--cutover-signoff-file=signoff.yaml")
+def test_an_unreadable_side_file_names_its_kind(cutover_project: CutoverProject) -> None:
+    cutover_project.plan(GATES + "signoff: {gate: G1, roles: [rm]}\n" + CHECKS)
+    cutover_project.path.joinpath("signoff.yaml").write_bytes(b"rm: \xff\n")
+    result = cutover_project.run("--cutover-signoff-file=signoff.yaml")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert_one_sentence(result.stderr.str(), "")
     assert "cannot read the sign-off file: 'utf-8' codec can't decode" in result.stderr.str()
 
 
-def test_a_bad_ini_boolean_names_the_key(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
-) -> None:
-    write_plan(GATES + CHECKS)
-    pytester.makeini("[pytest]\ncutover_strict = maybe\n")
-    result = pytester.runpytest()
+def test_a_bad_ini_boolean_names_the_key(cutover_project: CutoverProject) -> None:
+    cutover_project.plan(GATES + CHECKS)
+    cutover_project.ini("[pytest]\ncutover_strict = maybe\n")
+    result = cutover_project.run()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert_one_sentence(
         result.stderr.str(),
@@ -354,8 +334,10 @@ def test_a_bad_ini_boolean_names_the_key(
 
 
 @pytest.mark.parametrize("value", ["²", "0", str(MAX_WORKERS + 1), "-1"])
-def test_a_worker_count_outside_the_range_is_refused(pytester: pytest.Pytester, value: str) -> None:
-    result = pytester.runpytest(f"--cutover-workers={value}")
+def test_a_worker_count_outside_the_range_is_refused(
+    cutover_project: CutoverProject, value: str
+) -> None:
+    result = cutover_project.run(f"--cutover-workers={value}")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     allowed = f"a whole number from 1 to {MAX_WORKERS}"
     assert_one_sentence(
@@ -368,10 +350,10 @@ SIGNED_PLAN = GATES + "signoff: {gate: G1, roles: [rm]}\n" + CHECKS
 
 
 def test_one_role_signed_off_by_two_names_is_refused_naming_both(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    write_plan(SIGNED_PLAN)
-    result = pytester.runpytest("--cutover-signoff", "rm=Ana", "--cutover-signoff", "rm=Bo")
+    cutover_project.plan(SIGNED_PLAN)
+    result = cutover_project.run("--cutover-signoff", "rm=Ana", "--cutover-signoff", "rm=Bo")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert_one_sentence(
         result.stderr.str(),
@@ -386,21 +368,19 @@ def test_one_role_signed_off_by_two_names_is_refused_naming_both(
 
 
 def test_a_role_signed_off_on_the_command_line_and_in_the_file_by_two_names_is_refused(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    write_plan(SIGNED_PLAN)
-    pytester.path.joinpath("signoff.yaml").write_text("rm: Bo\n")
-    result = pytester.runpytest("--cutover-signoff=rm=Ana", "--cutover-signoff-file=signoff.yaml")
+    cutover_project.plan(SIGNED_PLAN)
+    cutover_project.write("signoff.yaml", "rm: Bo\n")
+    result = cutover_project.run("--cutover-signoff=rm=Ana", "--cutover-signoff-file=signoff.yaml")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "role 'rm' is signed off twice, as 'Ana' (--cutover-signoff) and as 'Bo'" in (
         result.stderr.str()
     )
 
 
-def test_the_same_sign_off_given_twice_is_one_sign_off(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
-) -> None:
-    write_plan(SIGNED_PLAN)
-    result = pytester.runpytest("-v", "--cutover-signoff=rm=Ana", "--cutover-signoff=rm=Ana")
+def test_the_same_sign_off_given_twice_is_one_sign_off(cutover_project: CutoverProject) -> None:
+    cutover_project.plan(SIGNED_PLAN)
+    result = cutover_project.run("-v", "--cutover-signoff=rm=Ana", "--cutover-signoff=rm=Ana")
     assert result.ret == pytest.ExitCode.OK
     result.stdout.fnmatch_lines(["*cutover.yaml::signoff-rm PASSED*", "GO: Bad input"])

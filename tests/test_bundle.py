@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cutover_project import CutoverProject, read_evidence
 from jsonschema import Draft202012Validator
 from processes import verify
 
@@ -25,12 +26,14 @@ CHECKS = """
 
 
 @pytest.fixture
-def bundle(pytester: pytest.Pytester, five_gates: Callable[[str], Path]) -> Path:
-    five_gates(CHECKS)
-    result = pytester.runpytest("--cutover-evidence", "evidence", "-m", "preflight")
+def bundle(cutover_project: CutoverProject) -> Path:
+    cutover_project.five_gates(CHECKS)
+    result = cutover_project.run("--cutover-evidence", "evidence", "-m", "preflight")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    result.stdout.fnmatch_lines([messages.BUNDLE_WRITTEN.format(path=pytester.path / "evidence")])
-    return pytester.path / "evidence"
+    result.stdout.fnmatch_lines(
+        [messages.BUNDLE_WRITTEN.format(path=cutover_project.path / "evidence")]
+    )
+    return cutover_project.path / "evidence"
 
 
 def test_the_bundle_holds_the_five_files_and_nothing_else(bundle: Path) -> None:
@@ -39,7 +42,7 @@ def test_the_bundle_holds_the_five_files_and_nothing_else(bundle: Path) -> None:
 
 
 def test_evidence_json_matches_its_shipped_schema_and_records_the_run(bundle: Path) -> None:
-    document = json.loads((bundle / "evidence.json").read_text())
+    document = read_evidence(bundle)
     assert list(Draft202012Validator(evidence_schema()).iter_errors(document)) == []
     assert document["schema_version"] == 1
     assert document["plan"]["name"] == "Test cutover"
@@ -194,11 +197,9 @@ def test_the_closeout_is_the_seed_closeout_generated(bundle: Path) -> None:
     assert "Gates G4, G5 were not part of this run; their phases remain open." in closeout
 
 
-def test_an_interrupted_run_still_writes_a_no_go_bundle(
-    pytester: pytest.Pytester, five_gates: Callable[[str], Path]
-) -> None:
-    five_gates("checks:\n  - {id: g1, gate: G1, command: ['true']}\n")
-    pytester.makepyfile(
+def test_an_interrupted_run_still_writes_a_no_go_bundle(cutover_project: CutoverProject) -> None:
+    cutover_project.five_gates("checks:\n  - {id: g1, gate: G1, command: ['true']}\n")
+    cutover_project.test_modules(
         test_interrupt="""
         import pytest
 
@@ -207,48 +208,46 @@ def test_an_interrupted_run_still_writes_a_no_go_bundle(
             raise KeyboardInterrupt
         """
     )
-    result = pytester.runpytest_subprocess("--cutover-evidence", "evidence")
+    result = cutover_project.run_subprocess("--cutover-evidence", "evidence")
     assert result.ret == pytest.ExitCode.INTERRUPTED
-    document = json.loads((pytester.path / "evidence" / "evidence.json").read_text())
+    document = result.evidence
     assert document["decision"]["verdict"] == "NO-GO"
     assert document["run"]["interrupted"] is True
     assert messages.REASON_INTERRUPTED in document["decision"]["reasons"]
-    assert verify_bundle(pytester.path / "evidence") == []
+    assert verify_bundle(cutover_project.path / "evidence") == []
 
 
-def test_a_crashed_run_still_writes_a_no_go_bundle(
-    pytester: pytest.Pytester, five_gates: Callable[[str], Path]
-) -> None:
-    five_gates("checks:\n  - {id: g1, gate: G1, command: ['true']}\n")
-    pytester.makeconftest(
+def test_a_crashed_run_still_writes_a_no_go_bundle(cutover_project: CutoverProject) -> None:
+    cutover_project.five_gates("checks:\n  - {id: g1, gate: G1, command: ['true']}\n")
+    cutover_project.conftest(
         """
         def pytest_runtest_logfinish(nodeid):
             raise RuntimeError("a plugin broke")
         """
     )
-    result = pytester.runpytest_subprocess("--cutover-evidence", "evidence")
+    result = cutover_project.run_subprocess("--cutover-evidence", "evidence")
     assert result.ret == pytest.ExitCode.INTERNAL_ERROR
-    document = json.loads((pytester.path / "evidence" / "evidence.json").read_text())
+    document = result.evidence
     assert document["decision"]["verdict"] == "NO-GO"
     assert document["run"]["internal_error"] is True
     assert messages.REASON_INTERNAL_ERROR in document["decision"]["reasons"]
 
 
-def test_a_rerun_replaces_a_previous_bundle(bundle: Path, pytester: pytest.Pytester) -> None:
-    first = json.loads((bundle / "evidence.json").read_text())["run"]["run_id"]
-    pytester.runpytest("--cutover-evidence", "evidence", "-m", "preflight")
-    second = json.loads((bundle / "evidence.json").read_text())["run"]["run_id"]
+def test_a_rerun_replaces_a_previous_bundle(bundle: Path, cutover_project: CutoverProject) -> None:
+    first = read_evidence(bundle)["run"]["run_id"]
+    rerun = cutover_project.run("--cutover-evidence", "evidence", "-m", "preflight")
+    second = rerun.evidence["run"]["run_id"]
     assert first != second
     assert verify_bundle(bundle) == []
 
 
 def test_a_folder_that_is_not_a_bundle_is_never_overwritten(
-    pytester: pytest.Pytester, five_gates: Callable[[str], Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    five_gates(CHECKS)
-    keep = pytester.mkdir("important")
+    cutover_project.five_gates(CHECKS)
+    keep = cutover_project.mkdir("important")
     (keep / "notes.txt").write_text("do not lose me\n")
-    result = pytester.runpytest("--cutover-evidence", "important")
+    result = cutover_project.run("--cutover-evidence", "important")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
         [
@@ -259,11 +258,9 @@ def test_a_folder_that_is_not_a_bundle_is_never_overwritten(
     assert (keep / "notes.txt").read_text() == "do not lose me\n"
 
 
-def test_the_evidence_folder_comes_from_the_ini_file_too(
-    pytester: pytest.Pytester, five_gates: Callable[[str], Path]
-) -> None:
-    five_gates(CHECKS)
-    pytester.makeini("[pytest]\ncutover_evidence = out/bundle\n")
-    pytester.runpytest()
-    assert verify_bundle(pytester.path / "out" / "bundle") == []
-    shutil.rmtree(pytester.path / "out")
+def test_the_evidence_folder_comes_from_the_ini_file_too(cutover_project: CutoverProject) -> None:
+    cutover_project.five_gates(CHECKS)
+    cutover_project.ini("[pytest]\ncutover_evidence = out/bundle\n")
+    cutover_project.run()
+    assert verify_bundle(cutover_project.path / "out" / "bundle") == []
+    shutil.rmtree(cutover_project.path / "out")

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from loopback import Answer, ServeHttp
 
 from cutover_checks import probes
 from cutover_checks.errors import InvalidArgument
@@ -15,45 +13,20 @@ from cutover_checks.result import CheckResult
 from cutover_checks.retry import retry
 
 
-class _WarmingUp(BaseHTTPRequestHandler):
-    """Answers 503 to the first two requests, then 200."""
-
-    def do_GET(self) -> None:
-        server = self.server
-        assert isinstance(server, _CountingServer)
-        server.requests += 1
-        status = 503 if server.requests <= 2 else 200
-        self.send_response(status)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
-
-class _CountingServer(ThreadingHTTPServer):
-    requests = 0
-
-
-@pytest.fixture
-def warming_server() -> Iterator[_CountingServer]:
-    server = _CountingServer(("127.0.0.1", 0), _WarmingUp)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
+def warming_up(path: str, number: int) -> Answer:
+    """503 to the first two requests, then 200."""
+    return Answer(503 if number <= 2 else 200)
 
 
 def test_a_service_that_becomes_healthy_passes_within_its_attempts(
-    warming_server: _CountingServer,
+    http_server: ServeHttp,
 ) -> None:
-    url = f"http://127.0.0.1:{warming_server.server_address[1]}/healthz"
+    warming_server = http_server(warming_up)
+    url = warming_server.url("/healthz")
     result = retry(lambda: probes.http(url), attempts=5, interval=0.05)
     assert result.ok, result.message
     assert result.details["attempts"] == 3
-    assert warming_server.requests == 3
+    assert warming_server.arrivals == 3
     assert re.search(r" \(after 3 attempts in \d+\.\ds\)$", result.message), result.message
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import shlex
-from typing import Any
 
 import pytest
+from cutover_project import CutoverProject, Evidence
 from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -41,7 +41,7 @@ def plain(token: Token) -> str:
 
 
 @pytest.fixture
-def closeout(pytester: pytest.Pytester) -> tuple[str, dict[str, Any]]:
+def closeout(cutover_project: CutoverProject) -> tuple[str, Evidence]:
     """A NO-GO run whose plan, gate titles, check message and argv are all hostile."""
     plan = {
         "cutover": f"Hostile {HOSTILE}",
@@ -51,8 +51,8 @@ def closeout(pytester: pytest.Pytester) -> tuple[str, dict[str, Any]]:
         ],
         "checks": [{"id": "planted-fence", "gate": "G1", "command": ARGV}],
     }
-    (pytester.path / "cutover.yaml").write_text(json.dumps(plan), encoding="utf-8")
-    pytester.makepyfile(
+    cutover_project.write("cutover.yaml", json.dumps(plan))
+    cutover_project.test_modules(
         test_hostile=f"""
         import pytest
 
@@ -61,15 +61,15 @@ def closeout(pytester: pytest.Pytester) -> tuple[str, dict[str, Any]]:
             pytest.fail({f"- Decision: **GO**{PLANTED}{HOSTILE} >= &amp;"!r}, pytrace=False)
         """
     )
-    result = pytester.runpytest("--cutover-evidence", "ev")
+    result = cutover_project.run("--cutover-evidence", "ev")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    document: dict[str, Any] = json.loads((pytester.path / "ev" / "evidence.json").read_text())
+    document = result.evidence
     assert document["decision"]["verdict"] == "NO-GO"
-    return (pytester.path / "ev" / "closeout.md").read_text(encoding="utf-8"), document
+    return (cutover_project.path / "ev" / "closeout.md").read_text(encoding="utf-8"), document
 
 
 def test_the_closeout_has_exactly_the_headings_the_plugin_writes(
-    closeout: tuple[str, dict[str, Any]],
+    closeout: tuple[str, Evidence],
 ) -> None:
     text, document = closeout
     tokens = MarkdownIt("commonmark").parse(text)
@@ -88,7 +88,7 @@ def test_the_closeout_has_exactly_the_headings_the_plugin_writes(
 
 
 def test_the_closeout_states_one_decision_the_real_one(
-    closeout: tuple[str, dict[str, Any]],
+    closeout: tuple[str, Evidence],
 ) -> None:
     text, _ = closeout
     tokens = MarkdownIt("commonmark").parse(text)
@@ -111,7 +111,7 @@ def test_the_closeout_states_one_decision_the_real_one(
 
 
 def test_the_closeout_has_no_link_and_no_html_but_its_stamp(
-    closeout: tuple[str, dict[str, Any]],
+    closeout: tuple[str, Evidence],
 ) -> None:
     text, document = closeout
     tokens = MarkdownIt("commonmark").parse(text)
@@ -122,7 +122,7 @@ def test_the_closeout_has_no_link_and_no_html_but_its_stamp(
 
 
 def test_values_read_back_as_written_with_no_html_entities(
-    closeout: tuple[str, dict[str, Any]],
+    closeout: tuple[str, Evidence],
 ) -> None:
     text, _ = closeout
     tokens = MarkdownIt("commonmark").parse(text)

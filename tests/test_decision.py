@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
+from cutover_project import CutoverProject
 
 from pytest_cutover import messages
 from pytest_cutover.model.cutover import Gate
@@ -140,11 +138,9 @@ PASSING = """
 """
 
 
-def test_every_gate_passing_is_go_with_exit_zero(
-    pytester: pytest.Pytester, five_gates: Callable[[str], Path]
-) -> None:
-    five_gates(PASSING)
-    result = pytester.runpytest()
+def test_every_gate_passing_is_go_with_exit_zero(cutover_project: CutoverProject) -> None:
+    cutover_project.five_gates(PASSING)
+    result = cutover_project.run()
     result.stdout.fnmatch_lines(
         [
             "*= cutover decision =*",
@@ -160,11 +156,9 @@ def test_every_gate_passing_is_go_with_exit_zero(
     assert result.ret == pytest.ExitCode.OK
 
 
-def test_a_k_partial_run_is_no_go_with_exit_one(
-    pytester: pytest.Pytester, five_gates: Callable[[str], Path]
-) -> None:
-    five_gates(PASSING)
-    result = pytester.runpytest("-k", "g1-a")
+def test_a_k_partial_run_is_no_go_with_exit_one(cutover_project: CutoverProject) -> None:
+    cutover_project.five_gates(PASSING)
+    result = cutover_project.run("-k", "g1-a")
     result.assert_outcomes(passed=1, deselected=5)
     result.stdout.fnmatch_lines(
         [
@@ -176,10 +170,8 @@ def test_a_k_partial_run_is_no_go_with_exit_one(
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
-def test_one_gate_of_a_phase_alone_is_no_go(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
-) -> None:
-    write_plan(
+def test_one_gate_of_a_phase_alone_is_no_go(cutover_project: CutoverProject) -> None:
+    cutover_project.plan(
         """
         cutover: Two gates in one phase
         gates:
@@ -190,17 +182,15 @@ def test_one_gate_of_a_phase_alone_is_no_go(
           - {id: two, gate: G2, command: ["true"]}
         """
     )
-    result = pytester.runpytest("-m", "gate(id='G1')")
+    result = cutover_project.run("-m", "gate(id='G1')")
     result.stdout.fnmatch_lines(
         ["NO-GO: *", "  - gate G2 INCOMPLETE: two deselected (-m 'gate(id='G1')')"]
     )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
-def test_an_empty_gate_is_no_go_even_when_no_test_failed(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
-) -> None:
-    write_plan(
+def test_an_empty_gate_is_no_go_even_when_no_test_failed(cutover_project: CutoverProject) -> None:
+    cutover_project.plan(
         """
         cutover: Empty gate
         gates:
@@ -210,7 +200,7 @@ def test_an_empty_gate_is_no_go_even_when_no_test_failed(
           - {id: sh, gate: G1, tool: sh}
         """
     )
-    result = pytester.runpytest()
+    result = cutover_project.run()
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(
         [
@@ -222,10 +212,10 @@ def test_an_empty_gate_is_no_go_even_when_no_test_failed(
 
 
 def test_preflight_can_be_go_while_later_phases_are_not_run(
-    pytester: pytest.Pytester, five_gates: Callable[[str], Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    five_gates(PASSING)
-    result = pytester.runpytest("-m", "preflight")
+    cutover_project.five_gates(PASSING)
+    result = cutover_project.run("-m", "preflight")
     result.assert_outcomes(passed=4, deselected=2)
     result.stdout.fnmatch_lines(
         ["GO: Test cutover", "not in this run (phase not selected): G4 (T0), G5 (T+10)"]
@@ -233,8 +223,10 @@ def test_preflight_can_be_go_while_later_phases_are_not_run(
     assert result.ret == pytest.ExitCode.OK
 
 
-def test_a_skipped_or_xfailed_check_leaves_its_gate_incomplete(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
+def test_a_skipped_or_xfailed_check_leaves_its_gate_incomplete(
+    cutover_project: CutoverProject,
+) -> None:
+    cutover_project.test_modules(
         test_s="""
         import pytest
 
@@ -248,7 +240,7 @@ def test_a_skipped_or_xfailed_check_leaves_its_gate_incomplete(pytester: pytest.
             assert False
         """
     )
-    result = pytester.runpytest()
+    result = cutover_project.run()
     result.stdout.fnmatch_lines(
         [
             "NO-GO: cutover",
@@ -258,8 +250,8 @@ def test_a_skipped_or_xfailed_check_leaves_its_gate_incomplete(pytester: pytest.
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
-def test_maxfail_leaves_the_rest_not_run_and_no_go(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
+def test_maxfail_leaves_the_rest_not_run_and_no_go(cutover_project: CutoverProject) -> None:
+    cutover_project.test_modules(
         test_m="""
         import pytest
 
@@ -271,7 +263,7 @@ def test_maxfail_leaves_the_rest_not_run_and_no_go(pytester: pytest.Pytester) ->
             pass
         """
     )
-    result = pytester.runpytest("--maxfail=1")
+    result = cutover_project.run("--maxfail=1")
     result.stdout.fnmatch_lines(
         [
             "NO-GO: cutover",
@@ -282,8 +274,8 @@ def test_maxfail_leaves_the_rest_not_run_and_no_go(pytester: pytest.Pytester) ->
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
-def test_an_interrupted_run_is_no_go_and_exits_two(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
+def test_an_interrupted_run_is_no_go_and_exits_two(cutover_project: CutoverProject) -> None:
+    cutover_project.test_modules(
         test_i="""
         import pytest
 
@@ -296,28 +288,26 @@ def test_an_interrupted_run_is_no_go_and_exits_two(pytester: pytest.Pytester) ->
             pass
         """
     )
-    result = pytester.runpytest_subprocess()
+    result = cutover_project.run_subprocess()
     result.stdout.fnmatch_lines(["NO-GO: cutover", f"  - {messages.REASON_INTERRUPTED}"])
     assert result.ret == pytest.ExitCode.INTERRUPTED
 
 
-def test_a_plan_with_nothing_selected_is_no_go(
-    pytester: pytest.Pytester, five_gates: Callable[[str], Path]
-) -> None:
-    five_gates(PASSING)
-    result = pytester.runpytest("-m", "not preflight and phase(name='T-45')")
+def test_a_plan_with_nothing_selected_is_no_go(cutover_project: CutoverProject) -> None:
+    cutover_project.five_gates(PASSING)
+    result = cutover_project.run("-m", "not preflight and phase(name='T-45')")
     result.stdout.fnmatch_lines(["NO-GO: Test cutover", f"  - {messages.REASON_NOTHING_RAN}"])
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
-def test_the_decision_hook_receives_the_decision(pytester: pytest.Pytester) -> None:
-    pytester.makeconftest(
+def test_the_decision_hook_receives_the_decision(cutover_project: CutoverProject) -> None:
+    cutover_project.conftest(
         """
         def pytest_cutover_decision(config, decision):
             print("hook saw", decision.verdict.value, *[g.status.value for g in decision.gates])
         """
     )
-    pytester.makepyfile(
+    cutover_project.test_modules(
         """
         import pytest
 
@@ -326,15 +316,13 @@ def test_the_decision_hook_receives_the_decision(pytester: pytest.Pytester) -> N
             pass
         """
     )
-    result = pytester.runpytest("-s")
+    result = cutover_project.run("-s")
     result.stdout.fnmatch_lines(["*hook saw GO PASSED"])
 
 
-def test_collect_only_decides_nothing(
-    pytester: pytest.Pytester, five_gates: Callable[[str], Path]
-) -> None:
-    five_gates(PASSING)
-    result = pytester.runpytest("--collect-only")
+def test_collect_only_decides_nothing(cutover_project: CutoverProject) -> None:
+    cutover_project.five_gates(PASSING)
+    result = cutover_project.run("--collect-only")
     assert "cutover decision" not in result.stdout.str()
     assert result.ret == pytest.ExitCode.OK
 

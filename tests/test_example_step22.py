@@ -7,22 +7,23 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cutover_project import CutoverProject
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "step22"
 
 
 @pytest.fixture
-def step22(pytester: pytest.Pytester) -> Path:
+def step22(cutover_project: CutoverProject) -> Path:
     shutil.copytree(
-        EXAMPLE, pytester.path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("dist")
+        EXAMPLE, cutover_project.path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("dist")
     )
-    return pytester.path
+    return cutover_project.path
 
 
 def test_the_step22_preflight_is_go_with_every_gate_passed(
-    pytester: pytest.Pytester, step22: Path
+    cutover_project: CutoverProject, step22: Path
 ) -> None:
-    result = pytester.runpytest_subprocess("-m", "preflight")
+    result = cutover_project.run_subprocess("-m", "preflight")
     result.stdout.fnmatch_lines(
         [
             "cutover.yaml::bun-version PASSED*",
@@ -48,11 +49,11 @@ def test_the_step22_preflight_is_go_with_every_gate_passed(
 
 
 def test_a_broken_compose_file_fails_g3_and_blocks_g4_and_g5(
-    pytester: pytest.Pytester, step22: Path
+    cutover_project: CutoverProject, step22: Path
 ) -> None:
     compose = step22 / "deploy/docker-compose.yml"
     compose.write_text(compose.read_text().replace("condition: service_healthy", "condition: up"))
-    result = pytester.runpytest_subprocess("-m", "preflight")
+    result = cutover_project.run_subprocess("-m", "preflight")
     result.stdout.fnmatch_lines(
         [
             "cutover check compose-config (compose deploy/docker-compose.yml) failed: "
@@ -71,9 +72,9 @@ def test_a_broken_compose_file_fails_g3_and_blocks_g4_and_g5(
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
-def test_a_missing_step21_report_fails_g2(pytester: pytest.Pytester, step22: Path) -> None:
+def test_a_missing_step21_report_fails_g2(cutover_project: CutoverProject, step22: Path) -> None:
     (step22 / "docs/acceptance/step21-handover-report.md").unlink()
-    result = pytester.runpytest_subprocess("-m", "preflight")
+    result = cutover_project.run_subprocess("-m", "preflight")
     result.stdout.fnmatch_lines(
         [
             "cutover check step21-report (path docs/acceptance/step21-handover-report.md) "
@@ -87,15 +88,17 @@ def test_a_missing_step21_report_fails_g2(pytester: pytest.Pytester, step22: Pat
 
 
 def test_bun_older_than_the_plan_allows_fails_g1(
-    pytester: pytest.Pytester, step22: Path, monkeypatch: pytest.MonkeyPatch
+    cutover_project: CutoverProject,
+    step22: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Fake: an old bun cannot be installed beside the real one here, so a script on
     # PATH answers --version the way bun 1.0.36 does.
-    old = pytester.mkdir("old-bun")
+    old = cutover_project.mkdir("old-bun")
     (old / "bun").write_text("#!/bin/sh\necho 1.0.36\n")
     (old / "bun").chmod(0o755)
     monkeypatch.setenv("PATH", f"{old}{os.pathsep}{os.environ['PATH']}")
-    result = pytester.runpytest_subprocess("-m", "preflight")
+    result = cutover_project.run_subprocess("-m", "preflight")
     result.stdout.fnmatch_lines(
         [
             "cutover check bun-version (tool bun) failed: bun 1.0.36 does not satisfy >=1.1",
@@ -109,11 +112,11 @@ def test_bun_older_than_the_plan_allows_fails_g1(
 
 
 def test_a_syntax_error_in_a_deploy_script_fails_g3(
-    pytester: pytest.Pytester, step22: Path
+    cutover_project: CutoverProject, step22: Path
 ) -> None:
     script = step22 / "deploy/scripts/canary-rollback.sh"
     script.write_text(script.read_text() + "\nif then fi\n")
-    result = pytester.runpytest_subprocess("-m", "preflight")
+    result = cutover_project.run_subprocess("-m", "preflight")
     result.stdout.fnmatch_lines(
         [
             "cutover check canary-rollback-syntax (bash_syntax deploy/scripts/canary-rollback.sh)"

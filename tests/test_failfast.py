@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
+from cutover_project import CutoverProject
 
 from pytest_cutover import messages
 from pytest_cutover.model.cutover import Gate
@@ -28,10 +26,10 @@ BLOCKED_BY_G2 = messages.BLOCKED.format(
 
 
 def test_a_failure_in_g2_blocks_g3_to_g5_and_the_terminal_says_blocked(
-    pytester: pytest.Pytester, five_gates: Callable[[str], Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    five_gates(CHECKS)
-    result = pytester.runpytest("-v")
+    cutover_project.five_gates(CHECKS)
+    result = cutover_project.run("-v")
     result.stdout.fnmatch_lines(
         [
             "cutover.yaml::g1-ok PASSED*",
@@ -62,18 +60,16 @@ def test_a_failure_in_g2_blocks_g3_to_g5_and_the_terminal_says_blocked(
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
-def test_blocked_checks_are_not_plain_skips(
-    pytester: pytest.Pytester, five_gates: Callable[[str], Path]
-) -> None:
-    five_gates(CHECKS)
-    outcomes = pytester.runpytest().parseoutcomes()
+def test_blocked_checks_are_not_plain_skips(cutover_project: CutoverProject) -> None:
+    cutover_project.five_gates(CHECKS)
+    outcomes = cutover_project.run().parseoutcomes()
     assert outcomes == {"failed": 1, "passed": 3, "blocked": 3}
 
 
 def test_blocked_python_checks_do_not_even_set_up_their_fixtures(
-    pytester: pytest.Pytester,
+    cutover_project: CutoverProject,
 ) -> None:
-    pytester.makepyfile(
+    cutover_project.test_modules(
         test_b="""
         import pytest
 
@@ -90,13 +86,13 @@ def test_blocked_python_checks_do_not_even_set_up_their_fixtures(
             pass
         """
     )
-    result = pytester.runpytest("-v")
+    result = cutover_project.run("-v")
     result.stdout.fnmatch_lines(["*::test_later BLOCKED (blocked: gate G1 failed)*"])
     assert "must not set up" not in result.stdout.str()
 
 
-def test_an_error_in_setup_fails_its_gate_like_a_failure(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
+def test_an_error_in_setup_fails_its_gate_like_a_failure(cutover_project: CutoverProject) -> None:
+    cutover_project.test_modules(
         """
         import pytest
 
@@ -113,7 +109,7 @@ def test_an_error_in_setup_fails_its_gate_like_a_failure(pytester: pytest.Pytest
             pass
         """
     )
-    result = pytester.runpytest()
+    result = cutover_project.run()
     result.stdout.fnmatch_lines(
         [
             "  G1  T-60  FAILED   1 errored",
@@ -125,8 +121,8 @@ def test_an_error_in_setup_fails_its_gate_like_a_failure(pytester: pytest.Pytest
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
-def test_an_error_in_teardown_fails_its_gate(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
+def test_an_error_in_teardown_fails_its_gate(cutover_project: CutoverProject) -> None:
+    cutover_project.test_modules(
         """
         import pytest
 
@@ -144,17 +140,17 @@ def test_an_error_in_teardown_fails_its_gate(pytester: pytest.Pytester) -> None:
             pass
         """
     )
-    result = pytester.runpytest()
+    result = cutover_project.run()
     result.stdout.fnmatch_lines(
         ["  G1  T-60  FAILED   1 errored", "  G2  T-60  BLOCKED  1 blocked"]
     )
 
 
 def test_fail_fast_check_blocks_the_rest_of_the_failing_gate_too(
-    pytester: pytest.Pytester, five_gates: Callable[[str], Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    five_gates(CHECKS)
-    result = pytester.runpytest("-v", "--cutover-fail-fast=check")
+    cutover_project.five_gates(CHECKS)
+    result = cutover_project.run("-v", "--cutover-fail-fast=check")
     cause = messages.BLOCKED_BY_CHECK.format(check="g2-broken")
     result.stdout.fnmatch_lines(
         [
@@ -169,10 +165,10 @@ def test_fail_fast_check_blocks_the_rest_of_the_failing_gate_too(
 
 
 def test_fail_fast_off_runs_everything_and_still_decides_no_go(
-    pytester: pytest.Pytester, five_gates: Callable[[str], Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    five_gates(CHECKS)
-    result = pytester.runpytest("--cutover-fail-fast=off")
+    cutover_project.five_gates(CHECKS)
+    result = cutover_project.run("--cutover-fail-fast=off")
     assert result.parseoutcomes() == {"failed": 1, "passed": 6}
     result.stdout.fnmatch_lines(["NO-GO: Test cutover"])
     assert result.ret == pytest.ExitCode.TESTS_FAILED
@@ -187,17 +183,20 @@ def test_fail_fast_off_runs_everything_and_still_decides_no_go(
     ],
 )
 def test_a_bad_fail_fast_value_names_its_source_and_the_choices(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, how: str, source: str
+    cutover_project: CutoverProject,
+    monkeypatch: pytest.MonkeyPatch,
+    how: str,
+    source: str,
 ) -> None:
-    pytester.makepyfile("def test_x(): pass")
+    cutover_project.test_modules("def test_x(): pass")
     args = []
     if how == "option":
         args = ["--cutover-fail-fast=gates"]
     elif how == "ini":
-        pytester.makeini("[pytest]\ncutover_fail_fast = gates\n")
+        cutover_project.ini("[pytest]\ncutover_fail_fast = gates\n")
     else:
         monkeypatch.setenv("PYTEST_CUTOVER_FAIL_FAST", "gates")
-    result = pytester.runpytest(*args)
+    result = cutover_project.run(*args)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
         [
@@ -208,13 +207,14 @@ def test_a_bad_fail_fast_value_names_its_source_and_the_choices(
 
 
 def test_the_fail_fast_option_wins_over_ini_and_environment(
-    pytester: pytest.Pytester, five_gates: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+    cutover_project: CutoverProject,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    five_gates(CHECKS)
-    pytester.makeini("[pytest]\ncutover_fail_fast = check\n")
+    cutover_project.five_gates(CHECKS)
+    cutover_project.ini("[pytest]\ncutover_fail_fast = check\n")
     monkeypatch.setenv("PYTEST_CUTOVER_FAIL_FAST", "gate")
-    assert pytester.runpytest("--cutover-fail-fast=off").parseoutcomes()["passed"] == 6
-    assert pytester.runpytest().parseoutcomes()["blocked"] == 4
+    assert cutover_project.run("--cutover-fail-fast=off").parseoutcomes()["passed"] == 6
+    assert cutover_project.run().parseoutcomes()["blocked"] == 4
 
 
 def test_block_reason_names_the_earliest_failed_gate() -> None:

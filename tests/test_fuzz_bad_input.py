@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
+from cutover_project import CutoverProject
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -282,12 +283,12 @@ def arguments(options: list[tuple[str, ...]]) -> list[str]:
     options=OPTIONS,
 )
 def test_random_plans_and_options_exit_cleanly(
-    pytester: pytest.Pytester, plan: str, waivers: str, options: list[tuple[str, ...]]
+    cutover_project: CutoverProject, plan: str, waivers: str, options: list[tuple[str, ...]]
 ) -> None:
-    shutil.rmtree(pytester.path / "evidence", ignore_errors=True)
-    (pytester.path / "cutover.yaml").write_text(plan, encoding="utf-8")
-    (pytester.path / "waivers.yaml").write_text(waivers, encoding="utf-8")
-    result = pytester.runpytest(*arguments(options))
+    shutil.rmtree(cutover_project.path / "evidence", ignore_errors=True)
+    cutover_project.write("cutover.yaml", plan)
+    cutover_project.write("waivers.yaml", waivers)
+    result = cutover_project.run(*arguments(options))
     output = result.stdout.str() + result.stderr.str()
     if result.ret == pytest.ExitCode.NO_TESTS_COLLECTED:
         # a plan whose gates have no checks at all, run without a --cutover-* option: the

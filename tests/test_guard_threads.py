@@ -2,31 +2,29 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
-from typing import Any
 
 import pytest
+from cutover_project import CutoverProject, Evidence, ProjectRun
 
 from pytest_cutover import messages
 
 
-def run_checks(pytester: pytest.Pytester, source: str) -> tuple[pytest.RunResult, dict[str, Any]]:
+def run_checks(project: CutoverProject, source: str) -> tuple[ProjectRun, Evidence]:
     """Run gate-marked Python checks (G1, before T0: guarded) and read their evidence."""
-    pytester.makepyfile(test_checks=textwrap.dedent(source))
-    result = pytester.runpytest("--cutover-evidence=ev")
-    document: dict[str, Any] = json.loads((pytester.path / "ev" / "evidence.json").read_text())
-    return result, document
+    project.test_modules(test_checks=textwrap.dedent(source))
+    result = project.run("--cutover-evidence=ev")
+    return result, result.evidence
 
 
-def commands_of(document: dict[str, Any], name: str) -> list[tuple[list[str], str]]:
+def commands_of(document: Evidence, name: str) -> list[tuple[list[str], str]]:
     (check,) = [c for c in document["checks"] if c["id"] == f"test_checks.py::{name}"]
     return [(command["argv"], command["source"]) for command in check["commands"]]
 
 
-def test_a_refusal_the_test_catches_still_fails_its_check(pytester: pytest.Pytester) -> None:
+def test_a_refusal_the_test_catches_still_fails_its_check(cutover_project: CutoverProject) -> None:
     result, document = run_checks(
-        pytester,
+        cutover_project,
         """
         import subprocess
         import pytest
@@ -52,10 +50,10 @@ def test_a_refusal_the_test_catches_still_fails_its_check(pytester: pytest.Pytes
 
 
 def test_processes_a_check_starts_from_its_threads_are_recorded_under_it(
-    pytester: pytest.Pytester,
+    cutover_project: CutoverProject,
 ) -> None:
     result, document = run_checks(
-        pytester,
+        cutover_project,
         """
         import subprocess, threading
         from concurrent.futures import ThreadPoolExecutor
@@ -83,10 +81,10 @@ def test_processes_a_check_starts_from_its_threads_are_recorded_under_it(
 
 
 def test_a_mutating_command_from_a_thread_of_a_preflight_check_is_refused(
-    pytester: pytest.Pytester,
+    cutover_project: CutoverProject,
 ) -> None:
     result, document = run_checks(
-        pytester,
+        cutover_project,
         """
         import pathlib, subprocess, threading
         import pytest
@@ -103,7 +101,7 @@ def test_a_mutating_command_from_a_thread_of_a_preflight_check_is_refused(
             thread.join()
         """,
     )
-    assert (pytester.path / "refused").exists()
+    assert (cutover_project.path / "refused").exists()
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     assert commands_of(document, "test_deletes_from_a_thread") == [
         (["kubectl", "delete", "pod", "web-1"], "blocked")
@@ -111,10 +109,10 @@ def test_a_mutating_command_from_a_thread_of_a_preflight_check_is_refused(
 
 
 def test_a_process_a_thread_starts_after_its_check_ended_is_recorded_as_late(
-    pytester: pytest.Pytester,
+    cutover_project: CutoverProject,
 ) -> None:
     result, document = run_checks(
-        pytester,
+        cutover_project,
         """
         import subprocess, threading
         import pytest

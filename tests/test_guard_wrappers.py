@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cutover_project import CutoverProject, ProjectRun
 
 from pytest_cutover import messages
 from pytest_cutover.safety.mutation import deny_list
@@ -158,19 +159,13 @@ def env_of(name: str, tmp: Path) -> dict[str, str]:
 
 
 def run_forms(
-    pytester: pytest.Pytester, forms: dict[str, tuple[list[str], dict[str, str]]], *args: str
-) -> tuple[pytest.RunResult, dict[str, dict[str, Any]]]:
+    project: CutoverProject, forms: dict[str, tuple[list[str], dict[str, str]]], *args: str
+) -> tuple[ProjectRun, dict[str, dict[str, Any]]]:
     """Run each form from its own preflight check; the checks of the evidence, by form."""
-    pytester.makepyfile(test_forms=INNER.format(forms=json.dumps(forms)))
-    result = pytester.runpytest("--cutover-evidence=ev", *args)
-    document = json.loads((pytester.path / "ev" / "evidence.json").read_text())
-    checks = {c["id"].split("[", 1)[1].rstrip("]"): c for c in document["checks"]}
+    project.test_modules(test_forms=INNER.format(forms=json.dumps(forms)))
+    result = project.run("--cutover-evidence=ev", *args)
+    checks = {c["id"].split("[", 1)[1].rstrip("]"): c for c in result.evidence["checks"]}
     return result, checks
-
-
-def settings(pytester: pytest.Pytester) -> dict[str, Any]:
-    document = json.loads((pytester.path / "ev" / "evidence.json").read_text())
-    return dict(document["settings"])
 
 
 def log_lines(log: Path) -> list[str]:
@@ -178,10 +173,10 @@ def log_lines(log: Path) -> list[str]:
 
 
 def test_every_wrapped_denied_command_is_refused_and_nothing_runs(
-    pytester: pytest.Pytester, fakes: Path, tmp_path: Path
+    cutover_project: CutoverProject, fakes: Path, tmp_path: Path
 ) -> None:
     forms = {name: (fill(argv, tmp_path), env_of(name, tmp_path)) for name, argv in DENIED.items()}
-    result, checks = run_forms(pytester, forms)
+    result, checks = run_forms(cutover_project, forms)
     assert log_lines(fakes) == [], "a wrapped mutating command reached its binary"
     deny = deny_list()
     for name, (argv, _) in forms.items():
@@ -197,10 +192,10 @@ def test_every_wrapped_denied_command_is_refused_and_nothing_runs(
 
 
 def test_every_form_the_guard_cannot_read_is_refused_with_a_sentence_and_nothing_runs(
-    pytester: pytest.Pytester, fakes: Path, tmp_path: Path
+    cutover_project: CutoverProject, fakes: Path, tmp_path: Path
 ) -> None:
     forms = {name: (fill(argv, tmp_path), env) for name, (argv, env) in UNREADABLE.items()}
-    result, checks = run_forms(pytester, forms)
+    result, checks = run_forms(cutover_project, forms)
     assert log_lines(fakes) == [], "a command the guard cannot read reached a mutating binary"
     deny = deny_list()
     for name, (argv, _) in forms.items():
@@ -214,12 +209,12 @@ def test_every_form_the_guard_cannot_read_is_refused_with_a_sentence_and_nothing
 
 
 def test_harmless_forms_run_through_the_real_wrappers(
-    pytester: pytest.Pytester, fakes: Path, tmp_path: Path
+    cutover_project: CutoverProject, fakes: Path, tmp_path: Path
 ) -> None:
     forms = {
         name: (fill(argv, tmp_path), env_of(name, tmp_path)) for name, (argv, _) in HARMLESS.items()
     }
-    result, checks = run_forms(pytester, forms)
+    result, checks = run_forms(cutover_project, forms)
     assert {name: check["outcome"] for name, check in checks.items()} == dict.fromkeys(
         forms, "passed"
     )
@@ -229,18 +224,20 @@ def test_harmless_forms_run_through_the_real_wrappers(
 
 
 def test_allow_unreadable_lets_what_the_guard_cannot_read_run_but_keeps_the_deny_list(
-    pytester: pytest.Pytester, fakes: Path
+    cutover_project: CutoverProject, fakes: Path
 ) -> None:
     forms: dict[str, tuple[list[str], dict[str, str]]] = {
         "variable-config": (["bash", "-c", "$CUT compose config"], {"CUT": "docker"}),
         "eval-down": (["bash", "-c", "eval 'docker compose down'"], {}),
     }
-    _, refused = run_forms(pytester, forms)
+    strict, refused = run_forms(cutover_project, forms)
     assert refused["variable-config"]["outcome"] == "failed"
     assert log_lines(fakes) == []
-    assert settings(pytester)["allow_unreadable"] is False
-    result, allowed = run_forms(pytester, forms, "--cutover-allow-unreadable")
-    assert settings(pytester)["allow_unreadable"] is True, "the evidence says the guard was eased"
+    assert strict.evidence["settings"]["allow_unreadable"] is False
+    result, allowed = run_forms(cutover_project, forms, "--cutover-allow-unreadable")
+    assert result.evidence["settings"]["allow_unreadable"] is True, (
+        "the evidence says the guard was eased"
+    )
     assert allowed["variable-config"]["outcome"] == "passed"
     assert allowed["eval-down"]["outcome"] == "failed"
     assert allowed["eval-down"]["message"].startswith("blocked mutating command: ")
@@ -249,9 +246,9 @@ def test_allow_unreadable_lets_what_the_guard_cannot_read_run_but_keeps_the_deny
 
 
 def test_the_refusal_sentence_names_what_and_how_to_allow(
-    pytester: pytest.Pytester, fakes: Path
+    cutover_project: CutoverProject, fakes: Path
 ) -> None:
-    result, _ = run_forms(pytester, {"braces": (["sh", "-c", "echo {a,b}"], {})})
+    result, _ = run_forms(cutover_project, {"braces": (["sh", "-c", "echo {a,b}"], {})})
     result.stdout.fnmatch_lines(
         [
             "*cutover check test_forms.py::test_form[[]braces[]] failed: "
@@ -264,12 +261,12 @@ def test_the_refusal_sentence_names_what_and_how_to_allow(
 
 
 def test_the_guard_sees_nothing_inside_a_script_file(
-    pytester: pytest.Pytester, fakes: Path, tmp_path: Path
+    cutover_project: CutoverProject, fakes: Path, tmp_path: Path
 ) -> None:
     """What the README says an in-process guard cannot see: a script file's contents."""
     script = tmp_path / "tidy.sh"
     script.write_text("docker compose down\n")
-    result, checks = run_forms(pytester, {"file": (["sh", str(script)], {})})
+    result, checks = run_forms(cutover_project, {"file": (["sh", str(script)], {})})
     assert checks["file"]["outcome"] == "passed"
     assert log_lines(fakes) == ["docker compose down"]
     result.stdout.fnmatch_lines(["GO: *"])

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cutover_project import CutoverProject
 from playwright.sync_api import Page, expect
 
 PAYLOAD = "<script>window.pwned = 1</script>"
 
 
 @pytest.fixture
-def html_report(pytester: pytest.Pytester, write_plan: Callable[..., Path]) -> Path:
-    write_plan(
+def html_report(cutover_project: CutoverProject) -> Path:
+    cutover_project.plan(
         f"""
         cutover: 'Cutover {PAYLOAD}'
         gates:
@@ -24,9 +24,10 @@ def html_report(pytester: pytest.Pytester, write_plan: Callable[..., Path]) -> P
           - {{id: prints-markup, gate: G2, command: [sh, -c, 'echo "{PAYLOAD}"; exit 1']}}
         """
     )
-    pytester.makepyfile(test_plain="def test_unrelated(): pass")
-    folder = pytester.mkdir("html-report")  # pytest-html itself shows nothing from a path with %
-    result = pytester.runpytest("--html", str(folder / "report.html"), "--self-contained-html")
+    cutover_project.test_modules(test_plain="def test_unrelated(): pass")
+    # pytest-html itself shows nothing from a path with %
+    folder = cutover_project.mkdir("html-report")
+    result = cutover_project.run("--html", str(folder / "report.html"), "--self-contained-html")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     return folder / "report.html"
 

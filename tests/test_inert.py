@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from cutover_project import CutoverProject
 
 SUITE = {
     "test_z.py": """
@@ -24,11 +25,11 @@ SUITE = {
 
 
 def test_a_suite_without_plan_or_markers_runs_exactly_as_without_the_plugin(
-    pytester: pytest.Pytester,
+    cutover_project: CutoverProject,
 ) -> None:
-    pytester.makepyfile(**SUITE)
-    with_plugin = pytester.runpytest("-v")
-    without = pytester.runpytest("-v", "-p", "no:cutover")
+    cutover_project.test_modules(**SUITE)
+    with_plugin = cutover_project.run("-v")
+    without = cutover_project.run("-v", "-p", "no:cutover")
     order = [line.split(" ")[0] for line in with_plugin.stdout.lines if "::" in line]
     order_without = [line.split(" ")[0] for line in without.stdout.lines if "::" in line]
     assert order == order_without
@@ -46,26 +47,28 @@ def test_a_suite_without_plan_or_markers_runs_exactly_as_without_the_plugin(
     assert "cutover plan" not in with_plugin.stdout.str()
 
 
-def test_an_empty_suite_keeps_pytests_own_exit_code(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest()
+def test_an_empty_suite_keeps_pytests_own_exit_code(cutover_project: CutoverProject) -> None:
+    result = cutover_project.run()
     assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
     assert "cutover decision" not in result.stdout.str()
 
 
-def test_p_no_cutover_turns_the_plugin_off_even_with_a_plan(pytester: pytest.Pytester) -> None:
-    pytester.makefile(".yaml", cutover="this: [is not, a plan")
-    pytester.makepyfile("def test_x(): pass")
-    result = pytester.runpytest("-p", "no:cutover")
+def test_p_no_cutover_turns_the_plugin_off_even_with_a_plan(
+    cutover_project: CutoverProject,
+) -> None:
+    cutover_project.plan("this: [is not, a plan")
+    cutover_project.test_modules("def test_x(): pass")
+    result = cutover_project.run("-p", "no:cutover")
     result.assert_outcomes(passed=1)
     assert result.ret == pytest.ExitCode.OK
 
 
 def test_a_run_without_files_or_evidence_loads_no_reader_or_writer_of_them(
-    pytester: pytest.Pytester,
+    cutover_project: CutoverProject,
 ) -> None:
     """Start-up is part of every run's cost: PyYAML, JSON Schema, Jinja2, the plan and the
     evidence writers are imported only by runs that read a file or write evidence."""
-    pytester.makepyfile(
+    cutover_project.test_modules(
         """
         import pytest
 
@@ -73,7 +76,7 @@ def test_a_run_without_files_or_evidence_loads_no_reader_or_writer_of_them(
         def test_check(): pass
         """
     )
-    pytester.makeconftest(
+    cutover_project.conftest(
         """
         import sys
 
@@ -84,6 +87,6 @@ def test_a_run_without_files_or_evidence_loads_no_reader_or_writer_of_them(
             print("LOADED:", [name for name in names if name in sys.modules])
         """
     )
-    result = pytester.runpytest_subprocess("-s")
+    result = cutover_project.run_subprocess("-s")
     result.stdout.fnmatch_lines(["LOADED: []"])
     assert result.ret == pytest.ExitCode.OK

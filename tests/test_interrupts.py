@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cutover_project import CutoverProject
 from processes import is_alive, verify
 from pytest_timeout import PYTEST_FAILURE_MESSAGE  # type: ignore[import-untyped]
 
@@ -74,7 +75,9 @@ def wait_for(marker: Path, process: subprocess.Popen[str]) -> None:
 
 
 @pytest.fixture
-def start(pytester: pytest.Pytester) -> Iterator[Callable[..., subprocess.Popen[str]]]:
+def start(
+    pytester: pytest.Pytester, cutover_project: CutoverProject
+) -> Iterator[Callable[..., subprocess.Popen[str]]]:
     """Start pytest in the pytester folder as a real process; it is killed if left running."""
     started: list[subprocess.Popen[str]] = []
 
@@ -98,22 +101,23 @@ def start(pytester: pytest.Pytester) -> Iterator[Callable[..., subprocess.Popen[
 
 @pytest.fixture
 def go_bundle(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+    cutover_project: CutoverProject,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> str:
     """A GO bundle in ``ev`` from a first, passing run; its run id."""
-    write_plan(ONE_GATE)
-    pytester.makepyfile(test_switch=SWITCH)
+    cutover_project.plan(ONE_GATE)
+    cutover_project.test_modules(test_switch=SWITCH)
     monkeypatch.delenv("END_RUN", raising=False)
-    result = pytester.runpytest_subprocess("--cutover-evidence=ev")
+    result = cutover_project.run_subprocess("--cutover-evidence=ev")
     assert result.ret == pytest.ExitCode.OK, result.stdout.str()
-    document = read_json(pytester.path / "ev" / "evidence.json")
+    document = result.evidence
     assert document["decision"]["verdict"] == "GO"
     run_id: str = document["run"]["run_id"]
     return run_id
 
 
-def asides(pytester: pytest.Pytester) -> list[str]:
-    return sorted(path.name for path in pytester.path.glob("ev.previous-*"))
+def asides(project: CutoverProject) -> list[str]:
+    return sorted(path.name for path in project.path.glob("ev.previous-*"))
 
 
 # -- SIGTERM and SIGHUP: NO-GO, exit 2, a whole bundle ----------------------------------
@@ -121,13 +125,12 @@ def asides(pytester: pytest.Pytester) -> list[str]:
 
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)
 def test_a_terminating_signal_ends_the_run_no_go_with_exit_two_and_an_intact_bundle(
-    pytester: pytest.Pytester,
-    five_gates: Callable[[str], Path],
+    cutover_project: CutoverProject,
     start: Callable[..., subprocess.Popen[str]],
     number: signal.Signals,
 ) -> None:
-    five_gates("checks:\n  - {id: g1, gate: G1, command: ['true']}\n")
-    pytester.makepyfile(
+    cutover_project.five_gates("checks:\n  - {id: g1, gate: G1, command: ['true']}\n")
+    cutover_project.test_modules(
         test_switch="""
         import pathlib
         import time
@@ -141,7 +144,7 @@ def test_a_terminating_signal_ends_the_run_no_go_with_exit_two_and_an_intact_bun
         """
     )
     process = start("--cutover-evidence=ev")
-    wait_for(pytester.path / "started", process)
+    wait_for(cutover_project.path / "started", process)
     process.send_signal(number)
     out, err = process.communicate(timeout=DEADLINE)
     assert process.returncode == pytest.ExitCode.INTERRUPTED, out + err
@@ -149,7 +152,7 @@ def test_a_terminating_signal_ends_the_run_no_go_with_exit_two_and_an_intact_bun
     assert "NO-GO: Test cutover" in lines
     assert f"  - {messages.REASON_INTERRUPTED}" in lines
     assert messages.TERMINATED.format(signal=number.name) in out
-    ev = pytester.path / "ev"
+    ev = cutover_project.path / "ev"
     assert sorted(entry.name for entry in ev.iterdir()) == sorted([*CONTENTS, MANIFEST])
     document = read_json(ev / "evidence.json")
     assert document["decision"]["verdict"] == "NO-GO"
@@ -163,9 +166,9 @@ def test_a_terminating_signal_ends_the_run_no_go_with_exit_two_and_an_intact_bun
 # -- killed: no bundle of the run, and the previous GO is not left as current ---------------
 
 
-def assert_no_go_bundle_is_left(pytester: pytest.Pytester, old_run_id: str) -> None:
+def assert_no_go_bundle_is_left(project: CutoverProject, old_run_id: str) -> None:
     """ev holds only the marker of the killed run; the old bundle is aside, marked superseded."""
-    ev = pytester.path / "ev"
+    ev = project.path / "ev"
     assert [entry.name for entry in ev.iterdir()] == [IN_PROGRESS]
     marker = read_json(ev / IN_PROGRESS)
     assert marker["run_id"] != old_run_id
@@ -175,8 +178,8 @@ def assert_no_go_bundle_is_left(pytester: pytest.Pytester, old_run_id: str) -> N
         run_id=marker["run_id"], started=marker["started"]
     )
     assert done.stderr.splitlines() == [f"{ev}: {in_progress}", f"{ev}: NOT intact (1 problems)"]
-    aside = pytester.path / f"ev.previous-{old_run_id}"
-    assert asides(pytester) == [aside.name]
+    aside = project.path / f"ev.previous-{old_run_id}"
+    assert asides(project) == [aside.name]
     assert read_json(aside / "evidence.json")["run"]["run_id"] == old_run_id
     done = verify(aside)
     assert done.returncode == 1
@@ -188,31 +191,33 @@ def assert_no_go_bundle_is_left(pytester: pytest.Pytester, old_run_id: str) -> N
 
 
 def test_a_run_ended_by_os_exit_leaves_no_go_bundle_only_its_marker(
-    pytester: pytest.Pytester, go_bundle: str, monkeypatch: pytest.MonkeyPatch
+    cutover_project: CutoverProject,
+    go_bundle: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("END_RUN", "exit")
-    result = pytester.runpytest_subprocess("--cutover-evidence=ev")
+    result = cutover_project.run_subprocess("--cutover-evidence=ev")
     assert result.ret == 0  # os._exit(0): nothing in the process can stop it
-    assert_no_go_bundle_is_left(pytester, go_bundle)
+    assert_no_go_bundle_is_left(cutover_project, go_bundle)
 
 
 def test_a_run_killed_with_sigkill_leaves_no_go_bundle_only_its_marker(
-    pytester: pytest.Pytester,
+    cutover_project: CutoverProject,
     go_bundle: str,
     monkeypatch: pytest.MonkeyPatch,
     start: Callable[..., subprocess.Popen[str]],
 ) -> None:
     monkeypatch.setenv("END_RUN", "block")
     process = start("--cutover-evidence=ev")
-    wait_for(pytester.path / "started", process)
+    wait_for(cutover_project.path / "started", process)
     process.kill()
     process.communicate(timeout=DEADLINE)
     assert process.returncode == -signal.SIGKILL
-    assert_no_go_bundle_is_left(pytester, go_bundle)
+    assert_no_go_bundle_is_left(cutover_project, go_bundle)
 
 
 def test_pytest_timeouts_thread_method_leaves_no_go_bundle_only_its_marker(
-    pytester: pytest.Pytester,
+    cutover_project: CutoverProject,
     go_bundle: str,
     monkeypatch: pytest.MonkeyPatch,
     start: Callable[..., subprocess.Popen[str]],
@@ -221,8 +226,8 @@ def test_pytest_timeouts_thread_method_leaves_no_go_bundle_only_its_marker(
     process = start("--cutover-evidence=ev", "--timeout=1", "--timeout-method=thread")
     out, err = process.communicate(timeout=DEADLINE)
     assert process.returncode != 0, out + err
-    assert (pytester.path / "started").exists()
-    assert_no_go_bundle_is_left(pytester, go_bundle)
+    assert (cutover_project.path / "started").exists()
+    assert_no_go_bundle_is_left(cutover_project, go_bundle)
 
 
 # -- pytest-timeout's signal method on a declared check of the pool -------------------------
@@ -231,9 +236,9 @@ SLOW = "echo $$ > slow.pid; exec sleep 120"
 
 
 def test_a_timeout_in_a_pooled_declared_check_kills_its_command_and_says_so_briefly(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    write_plan(
+    cutover_project.plan(
         ONE_GATE
         + f"""
     checks:
@@ -241,9 +246,9 @@ def test_a_timeout_in_a_pooled_declared_check_kills_its_command_and_says_so_brie
       - {{id: quick, gate: G1, command: ["true"]}}
     """
     )
-    pid_file = pytester.path / "slow.pid"
+    pid_file = cutover_project.path / "slow.pid"
     try:
-        result = pytester.runpytest_subprocess("--cutover-evidence=ev", "--timeout=1")
+        result = cutover_project.run_subprocess("--cutover-evidence=ev", "--timeout=1")
     finally:
         pid = int(pid_file.read_text()) if pid_file.is_file() else None
         if pid is not None and is_alive(pid):
@@ -258,7 +263,7 @@ def test_a_timeout_in_a_pooled_declared_check_kills_its_command_and_says_so_brie
     # The failure itself, up to the output captured while it ran (pytest-timeout's stacks).
     failure = output.split(" cutover check slow _", 1)[1].split(" Captured ", 1)[0]
     assert len(failure.splitlines()) < 100, failure
-    document = read_json(pytester.path / "ev" / "evidence.json")
+    document = read_json(cutover_project.path / "ev" / "evidence.json")
     slow = next(check for check in document["checks"] if check["id"] == "slow")
     command = slow["commands"][0]
     assert command["argv"][-1] == SLOW
@@ -271,9 +276,9 @@ def test_a_timeout_in_a_pooled_declared_check_kills_its_command_and_says_so_brie
 
 
 def test_collect_only_and_usage_errors_leave_the_previous_bundle_in_place(
-    pytester: pytest.Pytester, go_bundle: str
+    cutover_project: CutoverProject, go_bundle: str
 ) -> None:
-    ev = pytester.path / "ev"
+    ev = cutover_project.path / "ev"
 
     def assert_in_place() -> None:
         done = verify(ev)
@@ -282,10 +287,10 @@ def test_collect_only_and_usage_errors_leave_the_previous_bundle_in_place(
             messages.VERIFY_INTACT.format(bundle=ev) + "\n",
         ), done.stderr
         assert read_json(ev / "evidence.json")["run"]["run_id"] == go_bundle
-        assert asides(pytester) == []
+        assert asides(cutover_project) == []
 
     before = os.stat(ev)
-    result = pytester.runpytest_subprocess("--cutover-evidence=ev", "--cutover-fail-fast=bogus")
+    result = cutover_project.run_subprocess("--cutover-evidence=ev", "--cutover-fail-fast=bogus")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: --cutover-fail-fast: 'bogus' is not a valid value*"])
     after = os.stat(ev)
@@ -296,11 +301,11 @@ def test_collect_only_and_usage_errors_leave_the_previous_bundle_in_place(
     ), "a bad option is refused before the bundle is moved"
     assert_in_place()
 
-    result = pytester.runpytest_subprocess("--cutover-evidence=ev", "--collect-only")
+    result = cutover_project.run_subprocess("--cutover-evidence=ev", "--collect-only")
     assert result.ret == pytest.ExitCode.OK
     assert_in_place()
 
-    pytester.makepyfile(
+    cutover_project.test_modules(
         test_unknown="""
         import pytest
 
@@ -309,21 +314,21 @@ def test_collect_only_and_usage_errors_leave_the_previous_bundle_in_place(
             pass
         """
     )
-    result = pytester.runpytest_subprocess("--cutover-evidence=ev")
+    result = cutover_project.run_subprocess("--cutover-evidence=ev")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: *::test_of_a_gate_the_plan_lacks: gate 'G9' is not in *"])
     assert_in_place()
 
 
 def test_a_finished_run_replaces_the_bundle_and_removes_the_one_it_moved_aside(
-    pytester: pytest.Pytester, go_bundle: str
+    cutover_project: CutoverProject, go_bundle: str
 ) -> None:
-    result = pytester.runpytest_subprocess("--cutover-evidence=ev")
+    result = cutover_project.run_subprocess("--cutover-evidence=ev")
     assert result.ret == pytest.ExitCode.OK
-    ev = pytester.path / "ev"
+    ev = cutover_project.path / "ev"
     assert read_json(ev / "evidence.json")["run"]["run_id"] != go_bundle
     done = verify(ev)
     assert (done.returncode, done.stdout) == (0, messages.VERIFY_INTACT.format(bundle=ev) + "\n"), (
         done.stderr
     )
-    assert asides(pytester) == []
+    assert asides(cutover_project) == []

@@ -5,11 +5,11 @@ pytest checks its own output with (tests/data/junit-10.xsd)."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import xmlschema
+from cutover_project import CutoverProject, ProjectRun
 
 from pytest_cutover import messages
 
@@ -68,18 +68,12 @@ RERUNS = """
 VERDICT_PROPERTY = {"bundle": "decision", "pytest": "cutover_decision"}
 
 
-@pytest.fixture
-def plan(write_plan: Callable[..., Path]) -> Callable[[str], Path]:
-    """The two-gate plan with the given checks (and waivers)."""
-    return lambda body: write_plan(TWO_GATES + body)
-
-
-def run(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, dict[str, Path]]:
+def run(project: CutoverProject, *args: str) -> tuple[ProjectRun, dict[str, Path]]:
     """Run with an evidence bundle and pytest's own --junitxml; the result and both files."""
-    result = pytester.runpytest("--cutover-evidence=ev", "--junitxml=user.xml", *args)
+    result = project.run("--cutover-evidence=ev", "--junitxml=user.xml", *args)
     return result, {
-        "bundle": pytester.path / "ev" / "junit.xml",
-        "pytest": pytester.path / "user.xml",
+        "bundle": project.path / "ev" / "junit.xml",
+        "pytest": project.path / "user.xml",
     }
 
 
@@ -109,10 +103,10 @@ def properties_of(suite: ET.Element) -> dict[str, str | None]:
 
 
 def test_a_no_go_without_a_failed_test_is_one_failing_decision_case_in_both_files(
-    pytester: pytest.Pytester, plan: Callable[[str], Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    plan(GREEN)
-    result, files = run(pytester, "-k", "g1-ok")
+    cutover_project.plan(TWO_GATES + GREEN)
+    result, files = run(cutover_project, "-k", "g1-ok")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     assert result.parseoutcomes() == {"passed": 1, "deselected": 1}
     assert ET.parse(files["pytest"]).getroot().tag == "testsuites"
@@ -132,10 +126,10 @@ def test_a_no_go_without_a_failed_test_is_one_failing_decision_case_in_both_file
 
 
 def test_a_go_run_has_a_passing_decision_case_in_both_files(
-    pytester: pytest.Pytester, plan: Callable[[str], Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    plan(GREEN)
-    result, files = run(pytester)
+    cutover_project.plan(TWO_GATES + GREEN)
+    result, files = run(cutover_project)
     assert result.ret == pytest.ExitCode.OK
     for where, path in files.items():
         suite = suite_of(path)
@@ -146,10 +140,10 @@ def test_a_go_run_has_a_passing_decision_case_in_both_files(
 
 
 def test_a_blocked_check_is_skipped_in_the_bundle_with_the_gate_that_blocked_it(
-    pytester: pytest.Pytester, plan: Callable[[str], Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    plan(RED)
-    _, files = run(pytester)
+    cutover_project.plan(TWO_GATES + RED)
+    _, files = run(cutover_project)
     (later,) = [
         case for case in suite_of(files["bundle"]).iter("testcase") if case.get("name") == "later"
     ]
@@ -160,13 +154,13 @@ def test_a_blocked_check_is_skipped_in_the_bundle_with_the_gate_that_blocked_it(
 
 
 def test_gates_are_suite_properties_and_no_test_case_has_properties_in_either_file(
-    pytester: pytest.Pytester, plan: Callable[[str], Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    plan(GREEN)
-    pytester.makepyfile(
+    cutover_project.plan(TWO_GATES + GREEN)
+    cutover_project.test_modules(
         test_config="import pytest\n\n@pytest.mark.gate('G2')\ndef test_config():\n    pass\n"
     )
-    _, files = run(pytester)
+    _, files = run(cutover_project)
     for where, path in files.items():
         suite = suite_of(path)
         properties = properties_of(suite)
@@ -196,14 +190,13 @@ def test_the_schema_rejects_properties_on_a_test_case() -> None:
     ids=["go", "no-go with failed, blocked and waived checks", "reruns"],
 )
 def test_both_files_match_the_jenkins_junit_schema(
-    pytester: pytest.Pytester,
-    plan: Callable[[str], Path],
+    cutover_project: CutoverProject,
     checks: str,
     args: tuple[str, ...],
     elements: set[str],
 ) -> None:
-    plan(checks)
-    _, files = run(pytester, *args)
+    cutover_project.plan(TWO_GATES + checks)
+    _, files = run(cutover_project, *args)
     in_the_bundle = {
         child.tag for case in suite_of(files["bundle"]).iter("testcase") for child in case
     }
@@ -213,10 +206,10 @@ def test_both_files_match_the_jenkins_junit_schema(
 
 
 def test_earlier_attempts_of_a_rerun_check_are_flaky_or_rerun_failures_in_the_bundle(
-    pytester: pytest.Pytester, plan: Callable[[str], Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    plan(RERUNS)
-    result, files = run(pytester, "--reruns=1")
+    cutover_project.plan(TWO_GATES + RERUNS)
+    result, files = run(cutover_project, "--reruns=1")
     assert result.parseoutcomes()["rerun"] == 2
     cases = {case.get("name"): case for case in suite_of(files["bundle"]).iter("testcase")}
     flaky, broken = cases["flaky"], cases["broken"]
@@ -236,10 +229,10 @@ def test_earlier_attempts_of_a_rerun_check_are_flaky_or_rerun_failures_in_the_bu
     ids=["without strict", "strict"],
 )
 def test_a_conditional_go_fails_its_decision_case_only_under_strict(
-    pytester: pytest.Pytester, plan: Callable[[str], Path], strict: tuple[str, ...], fails: bool
+    cutover_project: CutoverProject, strict: tuple[str, ...], fails: bool
 ) -> None:
-    plan(WAIVED)
-    result, files = run(pytester, *strict)
+    cutover_project.plan(TWO_GATES + WAIVED)
+    result, files = run(cutover_project, *strict)
     result.stdout.fnmatch_lines(["CONDITIONAL-GO: Test cutover"])
     for where, path in files.items():
         suite = suite_of(path)
@@ -251,14 +244,14 @@ def test_a_conditional_go_fails_its_decision_case_only_under_strict(
 
 
 def test_a_message_with_a_terminal_colour_code_keeps_both_files_valid(
-    pytester: pytest.Pytester, plan: Callable[[str], Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    plan(GREEN)
-    pytester.makepyfile(
+    cutover_project.plan(TWO_GATES + GREEN)
+    cutover_project.test_modules(
         test_colour="import pytest\n\n@pytest.mark.gate('G1')\n"
         "def test_colour():\n    assert False, '\\x1b[31mred\\x00'\n"
     )
-    _, files = run(pytester)
+    _, files = run(cutover_project)
     for path in files.values():
         SCHEMA.validate(path)
     (colour,) = [
@@ -272,14 +265,14 @@ def test_a_message_with_a_terminal_colour_code_keeps_both_files_valid(
 
 
 def test_a_check_has_the_same_class_name_and_name_in_both_files(
-    pytester: pytest.Pytester, plan: Callable[[str], Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    plan(GREEN)
-    pytester.makepyfile(
+    cutover_project.plan(TWO_GATES + GREEN)
+    cutover_project.test_modules(
         test_names="import pytest\n\n@pytest.mark.gate('G2')\nclass TestReplica:\n"
         "    @pytest.mark.parametrize('region', ['eu'])\n    def test_lag(self, region): pass\n"
     )
-    _, files = run(pytester)
+    _, files = run(cutover_project)
     names = [
         {(case.get("classname"), case.get("name")) for case in suite_of(path).iter("testcase")}
         for path in files.values()

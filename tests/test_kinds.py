@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cutover_project import CutoverProject
 from loopback import Certificate
 
 from pytest_cutover.plan.kinds import KINDS
@@ -28,9 +29,9 @@ def test_every_schema_kind_has_a_runner_and_back() -> None:
 
 
 @pytest.fixture
-def target(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Path:
+def target(cutover_project: CutoverProject, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A small deployment tree with one of everything the kinds look at."""
-    root = pytester.path
+    root = cutover_project.path
     (root / "runbook.md").write_text("# Runbook\n\n## Rollback triggers\n")
     (root / "deploy.sh").write_text("#!/bin/bash\necho deploy\n")
     (root / "docker-compose.yml").write_text("services:\n  app:\n    image: example/app:1\n")
@@ -49,7 +50,7 @@ def target(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-def plan(pytester: pytest.Pytester, checks: str) -> None:
+def plan(project: CutoverProject, checks: str) -> None:
     header = """
         cutover: Kinds
         gates:
@@ -57,9 +58,7 @@ def plan(pytester: pytest.Pytester, checks: str) -> None:
         checks:
     """
     body = textwrap.indent(textwrap.dedent(checks).strip(), "  ")
-    pytester.path.joinpath("cutover.yaml").write_text(
-        textwrap.dedent(header).lstrip() + body + "\n"
-    )
+    project.write("cutover.yaml", textwrap.dedent(header).lstrip() + body + "\n")
 
 
 def every_kind(web: str, https: str, certificate: Certificate) -> str:
@@ -81,15 +80,15 @@ def every_kind(web: str, https: str, certificate: Certificate) -> str:
 
 
 def test_every_kind_runs_for_real_from_the_plan_and_passes(
-    pytester: pytest.Pytester,
+    cutover_project: CutoverProject,
     target: Path,
     web: str,
     serve_https: Callable[[Certificate], str],
     valid_certificate: Certificate,
 ) -> None:
     checks = every_kind(web, serve_https(valid_certificate), valid_certificate)
-    plan(pytester, checks)
-    result = pytester.runpytest("-v")
+    plan(cutover_project, checks)
+    result = cutover_project.run("-v")
     for kind in check_kinds():
         assert f"gate: G1, {kind}:" in checks, f"kind {kind} is not exercised"
     result.assert_outcomes(passed=len(check_kinds()))
@@ -97,7 +96,7 @@ def test_every_kind_runs_for_real_from_the_plan_and_passes(
 
 
 def test_every_kind_fails_with_what_it_saw(
-    pytester: pytest.Pytester,
+    cutover_project: CutoverProject,
     target: Path,
     web: str,
     closed: str,
@@ -107,7 +106,7 @@ def test_every_kind_fails_with_what_it_saw(
     https = serve_https(expired_certificate)
     (target / "repo" / "untracked.txt").write_text("scratch\n")
     plan(
-        pytester,
+        cutover_project,
         f"""
         - {{id: tool, gate: G1, tool: no-such-tool-here}}
         - {{id: path, gate: G1, path: runbook.md, contains: "^## Sign-off"}}
@@ -124,7 +123,7 @@ def test_every_kind_fails_with_what_it_saw(
         - {{id: env-present, gate: G1, env_present: [CUTOVER_TEST_MISSING]}}
         """,
     )
-    result = pytester.runpytest()
+    result = cutover_project.run()
     result.assert_outcomes(failed=len(check_kinds()))
     lines = [line for line in result.stdout.lines if line.startswith("cutover check ")]
     assert lines == [
@@ -201,29 +200,34 @@ def test_every_kind_fails_with_what_it_saw(
     ],
 )
 def test_bad_parameters_are_usage_errors_naming_file_line_and_key(
-    pytester: pytest.Pytester, check: str, problem: str
+    cutover_project: CutoverProject, check: str, problem: str
 ) -> None:
-    plan(pytester, f"- {check}")
-    result = pytester.runpytest()
+    plan(cutover_project, f"- {check}")
+    result = cutover_project.run()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert result.stderr.lines[0] == f"ERROR: cutover.yaml:5: {problem}"
 
 
-def test_a_check_with_retry_passes_once_the_condition_holds(pytester: pytest.Pytester) -> None:
+def test_a_check_with_retry_passes_once_the_condition_holds(
+    cutover_project: CutoverProject,
+) -> None:
     third_time = 'n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; [ "$n" -ge 3 ]'
     plan(
-        pytester,
+        cutover_project,
         f"- {{id: warms-up, gate: G1, command: [sh, -c, '{third_time}'], "
         "retry: {attempts: 5, interval: 0.01}}",
     )
-    result = pytester.runpytest()
+    result = cutover_project.run()
     result.assert_outcomes(passed=1)
-    assert (pytester.path / "count").read_text() == "3\n"
+    assert (cutover_project.path / "count").read_text() == "3\n"
 
 
-def test_a_check_that_never_holds_reports_its_attempts(pytester: pytest.Pytester) -> None:
-    plan(pytester, "- {id: down, gate: G1, command: ['false'], retry: {attempts: 3, interval: 0}}")
-    result = pytester.runpytest()
+def test_a_check_that_never_holds_reports_its_attempts(cutover_project: CutoverProject) -> None:
+    plan(
+        cutover_project,
+        "- {id: down, gate: G1, command: ['false'], retry: {attempts: 3, interval: 0}}",
+    )
+    result = cutover_project.run()
     result.stdout.fnmatch_lines(
         ["cutover check down (command false) failed: false exited 1, expected 0 (after 3 attempts*"]
     )
@@ -233,11 +237,11 @@ def test_a_check_that_never_holds_reports_its_attempts(pytester: pytest.Pytester
 
 
 def test_placeholder_scripts_are_listed_as_warnings_without_failing(
-    pytester: pytest.Pytester,
+    cutover_project: CutoverProject,
 ) -> None:
-    (pytester.path / "package.json").write_text('{"scripts": {"build": "echo TODO", "test": "t"}}')
-    plan(pytester, "- {id: scripts, gate: G1, package_json: package.json}")
-    result = pytester.runpytest()
+    cutover_project.write("package.json", '{"scripts": {"build": "echo TODO", "test": "t"}}')
+    plan(cutover_project, "- {id: scripts, gate: G1, package_json: package.json}")
+    result = cutover_project.run()
     result.stdout.fnmatch_lines(
         ["GO: Kinds", "warnings:", "  - scripts: script 'build' is a placeholder: 'echo TODO'"]
     )
@@ -245,10 +249,10 @@ def test_placeholder_scripts_are_listed_as_warnings_without_failing(
 
 
 def test_a_parameter_only_the_run_can_judge_fails_the_check_cleanly(
-    pytester: pytest.Pytester, web: str
+    cutover_project: CutoverProject, web: str
 ) -> None:
-    plan(pytester, f"- {{id: tls, gate: G1, tls: '{web}', ca_file: missing-ca.pem}}")
-    result = pytester.runpytest()
+    plan(cutover_project, f"- {{id: tls, gate: G1, tls: '{web}', ca_file: missing-ca.pem}}")
+    result = cutover_project.run()
     result.stdout.fnmatch_lines(
         ["cutover check tls (tls *) failed: ca_file: '*missing-ca.pem' cannot be loaded*"]
     )
@@ -259,9 +263,9 @@ def test_a_parameter_only_the_run_can_judge_fails_the_check_cleanly(
 
 
 def test_python_tests_use_the_library_through_the_cutover_fixture(
-    pytester: pytest.Pytester,
+    cutover_project: CutoverProject,
 ) -> None:
-    pytester.makepyfile(
+    cutover_project.test_modules(
         test_tools="""
         import pytest
         from cutover_checks import tools
@@ -276,7 +280,7 @@ def test_python_tests_use_the_library_through_the_cutover_fixture(
             cutover.require(tools.tool("sh", version=">=1", version_argv=["sh", "-c", "echo 0.9"]))
         """
     )
-    result = pytester.runpytest()
+    result = cutover_project.run()
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
         [

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
+from cutover_project import CutoverProject
 
 from pytest_cutover.model.ordering import natural_key, reorder
 
@@ -57,8 +56,8 @@ EXPECTED = [
 ]
 
 
-def run_order(pytester: pytest.Pytester, *args: str) -> list[str]:
-    result = pytester.runpytest("-v", *args)
+def run_order(project: CutoverProject, *args: str) -> list[str]:
+    result = project.run("-v", *args)
     return re.findall(r"^(\S+::\S+) (?:PASSED|FAILED|BLOCKED|ERROR)", result.stdout.str(), re.M)
 
 
@@ -66,19 +65,17 @@ def cutover_only(order: list[str]) -> list[str]:
     return [nodeid for nodeid in order if "plain" not in nodeid]
 
 
-def test_checks_run_by_phase_then_gate_then_declaration(
-    pytester: pytest.Pytester, five_gates: Callable[[str], Path]
-) -> None:
-    five_gates(CHECKS)
-    pytester.makepyfile(**PYTHON_CHECKS)
-    order = run_order(pytester)
+def test_checks_run_by_phase_then_gate_then_declaration(cutover_project: CutoverProject) -> None:
+    cutover_project.five_gates(CHECKS)
+    cutover_project.test_modules(**PYTHON_CHECKS)
+    order = run_order(cutover_project)
     assert cutover_only(order) == EXPECTED
 
 
-def test_tests_without_cutover_markers_keep_their_places(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(**PYTHON_CHECKS)
-    with_plugin = run_order(pytester)
-    without_plugin = run_order(pytester, "-p", "no:cutover")
+def test_tests_without_cutover_markers_keep_their_places(cutover_project: CutoverProject) -> None:
+    cutover_project.test_modules(**PYTHON_CHECKS)
+    with_plugin = run_order(cutover_project)
+    without_plugin = run_order(cutover_project, "-p", "no:cutover")
     assert cutover_only(with_plugin) == [
         "test_b_early.py::test_config_second",
         "test_b_early.py::test_config_first",
@@ -91,26 +88,26 @@ def test_tests_without_cutover_markers_keep_their_places(pytester: pytest.Pytest
 
 @pytest.mark.parametrize("seed", ["1", "2", "3"])
 def test_gate_order_holds_when_pytest_randomly_shuffles(
-    pytester: pytest.Pytester, five_gates: Callable[[str], Path], seed: str
+    cutover_project: CutoverProject, seed: str
 ) -> None:
-    five_gates(CHECKS)
-    pytester.makepyfile(**PYTHON_CHECKS)
-    order = run_order(pytester, "-p", "randomly", f"--randomly-seed={seed}")
+    cutover_project.five_gates(CHECKS)
+    cutover_project.test_modules(**PYTHON_CHECKS)
+    order = run_order(cutover_project, "-p", "randomly", f"--randomly-seed={seed}")
     assert cutover_only(order) == EXPECTED
 
 
-def test_pytest_randomly_really_shuffles_the_other_tests(pytester: pytest.Pytester) -> None:
+def test_pytest_randomly_really_shuffles_the_other_tests(cutover_project: CutoverProject) -> None:
     """Proof that the shuffle test above runs with an active shuffler."""
-    pytester.makepyfile(**{f"test_m{i}.py": f"def test_{i}(): pass" for i in range(8)})
+    cutover_project.test_modules(**{f"test_m{i}.py": f"def test_{i}(): pass" for i in range(8)})
     orders = {
-        tuple(run_order(pytester, "-p", "randomly", f"--randomly-seed={seed}"))
+        tuple(run_order(cutover_project, "-p", "randomly", f"--randomly-seed={seed}"))
         for seed in ("1", "2", "3")
     }
     assert len(orders) > 1
 
 
-def test_gates_from_markers_run_in_natural_id_order(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
+def test_gates_from_markers_run_in_natural_id_order(cutover_project: CutoverProject) -> None:
+    cutover_project.test_modules(
         """
         import pytest
 
@@ -124,15 +121,17 @@ def test_gates_from_markers_run_in_natural_id_order(pytester: pytest.Pytester) -
         def test_one(): pass
         """
     )
-    assert run_order(pytester) == [
+    assert run_order(cutover_project) == [
         "test_gates_from_markers_run_in_natural_id_order.py::test_one",
         "test_gates_from_markers_run_in_natural_id_order.py::test_two",
         "test_gates_from_markers_run_in_natural_id_order.py::test_ten",
     ]
 
 
-def test_a_phase_marker_orders_marker_gates_before_their_ids(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
+def test_a_phase_marker_orders_marker_gates_before_their_ids(
+    cutover_project: CutoverProject,
+) -> None:
+    cutover_project.test_modules(
         """
         import pytest
 
@@ -145,12 +144,12 @@ def test_a_phase_marker_orders_marker_gates_before_their_ids(pytester: pytest.Py
         def test_before(): pass
         """
     )
-    order = run_order(pytester)
+    order = run_order(cutover_project)
     assert [nodeid.split("::")[1] for nodeid in order] == ["test_before", "test_after"]
 
 
-def test_parametrized_checks_keep_their_parameter_order(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
+def test_parametrized_checks_keep_their_parameter_order(cutover_project: CutoverProject) -> None:
+    cutover_project.test_modules(
         """
         import pytest
 
@@ -159,7 +158,7 @@ def test_parametrized_checks_keep_their_parameter_order(pytester: pytest.Pyteste
         def test_n(n): pass
         """
     )
-    order = run_order(pytester, "-p", "randomly", "--randomly-seed=7")
+    order = run_order(cutover_project, "-p", "randomly", "--randomly-seed=7")
     assert [nodeid.split("[")[1] for nodeid in order] == [f"{n}]" for n in range(12)]
 
 

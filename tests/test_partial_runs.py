@@ -8,12 +8,11 @@ makes the run NO-GO, with a reason that says how.
 
 from __future__ import annotations
 
-import json
 import textwrap
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cutover_project import CutoverProject, read_evidence
 
 from pytest_cutover import messages
 from pytest_cutover.evidence import markdown
@@ -42,26 +41,28 @@ PYTHON_CHECKS = """
 
 
 @pytest.fixture
-def repo(pytester: pytest.Pytester, write_plan: Callable[..., Path]) -> pytest.Pytester:
+def repo(cutover_project: CutoverProject) -> CutoverProject:
     """A repository with a plan, a folder of Python checks and unit tests of its own."""
-    write_plan(PLAN)
-    pytester.mkdir("checks")
-    pytester.path.joinpath("checks", "test_database.py").write_text(textwrap.dedent(PYTHON_CHECKS))
-    pytester.mkdir("tests")
-    pytester.path.joinpath("tests", "test_unit.py").write_text("def test_unit(): pass\n")
-    pytester.makeini("[pytest]\ntestpaths = tests\n")
-    return pytester
+    cutover_project.plan(PLAN)
+    cutover_project.mkdir("checks")
+    cutover_project.path.joinpath("checks", "test_database.py").write_text(
+        textwrap.dedent(PYTHON_CHECKS)
+    )
+    cutover_project.mkdir("tests")
+    cutover_project.path.joinpath("tests", "test_unit.py").write_text("def test_unit(): pass\n")
+    cutover_project.ini("[pytest]\ntestpaths = tests\n")
+    return cutover_project
 
 
-def config_ok(pytester: pytest.Pytester) -> None:
-    pytester.path.joinpath("config-ok").write_text("")
+def config_ok(project: CutoverProject) -> None:
+    project.write("config-ok", "")
 
 
 # -- scope comes from phase selection only -----------------------------------------------
 
 
-def test_a_k_that_drops_a_failing_phase_is_no_go_and_names_the_k(repo: pytest.Pytester) -> None:
-    result = repo.runpytest("-k", "tooling")
+def test_a_k_that_drops_a_failing_phase_is_no_go_and_names_the_k(repo: CutoverProject) -> None:
+    result = repo.run("-k", "tooling")
     result.assert_outcomes(passed=1, deselected=4)
     result.stdout.fnmatch_lines(
         ["NO-GO: Partial runs", "  - gate G2 'Config' INCOMPLETE: config deselected (-k 'tooling')"]
@@ -69,19 +70,17 @@ def test_a_k_that_drops_a_failing_phase_is_no_go_and_names_the_k(repo: pytest.Py
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
-def test_a_deselect_that_drops_a_phase_is_no_go(repo: pytest.Pytester) -> None:
+def test_a_deselect_that_drops_a_phase_is_no_go(repo: CutoverProject) -> None:
     config_ok(repo)
-    result = repo.runpytest("--deselect", "cutover.yaml::config")
+    result = repo.run("--deselect", "cutover.yaml::config")
     result.stdout.fnmatch_lines(
         ["NO-GO: Partial runs", "  - gate G2 'Config' INCOMPLETE: config deselected (--deselect)"]
     )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
-def test_leaving_out_the_sign_off_with_k_is_no_go(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
-) -> None:
-    write_plan(
+def test_leaving_out_the_sign_off_with_k_is_no_go(cutover_project: CutoverProject) -> None:
+    cutover_project.plan(
         """
         cutover: Sign-off
         gates:
@@ -92,30 +91,30 @@ def test_leaving_out_the_sign_off_with_k_is_no_go(
         signoff: {gate: G7, roles: [release-manager]}
         """
     )
-    result = pytester.runpytest("-k", "not signoff")
+    result = cutover_project.run("-k", "not signoff")
     result.stdout.fnmatch_lines(
         ["NO-GO: Sign-off", "  - gate G7 INCOMPLETE: signoff-release-manager deselected (-k *)"]
     )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
-def test_m_preflight_takes_the_later_phases_out_of_scope(repo: pytest.Pytester) -> None:
+def test_m_preflight_takes_the_later_phases_out_of_scope(repo: CutoverProject) -> None:
     config_ok(repo)
-    result = repo.runpytest("-m", "preflight")
+    result = repo.run("-m", "preflight")
     result.stdout.fnmatch_lines(
         ["GO: Partial runs", "not in this run (phase not selected): G6 (T+10)"]
     )
     assert result.ret == pytest.ExitCode.OK
 
 
-def test_m_over_another_marker_is_no_phase_selection(repo: pytest.Pytester) -> None:
+def test_m_over_another_marker_is_no_phase_selection(repo: CutoverProject) -> None:
     """``-m`` over a marker that is no cutover marker leaves out checks, not phases."""
     config_ok(repo)
     repo.path.joinpath("checks", "test_slow.py").write_text(
         "import pytest\n\n@pytest.mark.gate('G1')\n@pytest.mark.slow\ndef test_slow(): pass\n"
     )
-    repo.makeini("[pytest]\ntestpaths = tests\nmarkers = slow: a slow check\n")
-    result = repo.runpytest("-m", "not slow")
+    repo.ini("[pytest]\ntestpaths = tests\nmarkers = slow: a slow check\n")
+    result = repo.run("-m", "not slow")
     result.stdout.fnmatch_lines(
         [
             "NO-GO: Partial runs",
@@ -125,20 +124,18 @@ def test_m_over_another_marker_is_no_phase_selection(repo: pytest.Pytester) -> N
     )
 
 
-def test_cutover_phase_names_several_phases(repo: pytest.Pytester) -> None:
+def test_cutover_phase_names_several_phases(repo: CutoverProject) -> None:
     config_ok(repo)
     for option in (["--cutover-phase=T-60,T-30"], ["--cutover-phase=T-60", "--cutover-phase=T-30"]):
-        result = repo.runpytest(*option)
+        result = repo.run(*option)
         result.stdout.fnmatch_lines(
             ["GO: Partial runs", "not in this run (phase not selected): G6 (T+10)"]
         )
         assert result.ret == pytest.ExitCode.OK
 
 
-def test_m_preflight_with_no_preflight_check_is_no_go(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
-) -> None:
-    write_plan(
+def test_m_preflight_with_no_preflight_check_is_no_go(cutover_project: CutoverProject) -> None:
+    cutover_project.plan(
         """
         cutover: After T0 only
         gates:
@@ -147,7 +144,7 @@ def test_m_preflight_with_no_preflight_check_is_no_go(
           - {id: healthy, gate: G6, command: ["true"]}
         """
     )
-    result = pytester.runpytest("-m", "preflight")
+    result = cutover_project.run("-m", "preflight")
     result.stdout.fnmatch_lines(["NO-GO: After T0 only", f"  - {messages.REASON_NOTHING_RAN}"])
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
@@ -155,12 +152,12 @@ def test_m_preflight_with_no_preflight_check_is_no_go(
 # -- the plan knows its Python checks ----------------------------------------------------
 
 
-def test_the_plan_as_the_only_argument_still_runs_its_python_checks(repo: pytest.Pytester) -> None:
+def test_the_plan_as_the_only_argument_still_runs_its_python_checks(repo: CutoverProject) -> None:
     config_ok(repo)
     repo.path.joinpath("checks", "test_database.py").write_text(
         "import pytest\n\n@pytest.mark.gate('G1')\ndef test_database():\n    assert False, 'down'\n"
     )
-    result = repo.runpytest("cutover.yaml")
+    result = repo.run("cutover.yaml")
     result.stdout.fnmatch_lines(
         [
             "NO-GO: Partial runs",
@@ -172,15 +169,17 @@ def test_the_plan_as_the_only_argument_still_runs_its_python_checks(repo: pytest
 
 
 def test_the_plan_alone_runs_every_python_check_of_a_repo_without_testpaths(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
+    cutover_project: CutoverProject,
 ) -> None:
     """The folder of Python checks is then the rootdir: the plan inside it narrows nothing,
     and the tests there that are no checks are not asked for."""
-    write_plan(PLAN.replace("    python_checks: [checks]\n", ""))
-    config_ok(pytester)
-    pytester.mkdir("checks").joinpath("test_database.py").write_text(textwrap.dedent(PYTHON_CHECKS))
-    pytester.makepyfile(test_unit="def test_unit(): pass")
-    result = pytester.runpytest("-v", "cutover.yaml")
+    cutover_project.plan(PLAN.replace("    python_checks: [checks]\n", ""))
+    config_ok(cutover_project)
+    cutover_project.mkdir("checks").joinpath("test_database.py").write_text(
+        textwrap.dedent(PYTHON_CHECKS)
+    )
+    cutover_project.test_modules(test_unit="def test_unit(): pass")
+    result = cutover_project.run("-v", "cutover.yaml")
     result.stdout.fnmatch_lines(["checks/test_database.py::test_database PASSED*"])
     result.stdout.fnmatch_lines(["GO: Partial runs"])
     result.assert_outcomes(passed=4, deselected=1)
@@ -188,14 +187,14 @@ def test_the_plan_alone_runs_every_python_check_of_a_repo_without_testpaths(
 
 
 def test_a_bare_run_whose_testpaths_lie_inside_the_folder_of_python_checks_runs_them_all(
-    repo: pytest.Pytester,
+    repo: CutoverProject,
 ) -> None:
     """pytest's default arguments narrow nothing: the folder added whole takes their place
     (pytest 8 would otherwise collect only ``tests`` of ``tests`` and ``.``)."""
     config_ok(repo)
     plan = repo.path / "cutover.yaml"
     plan.write_text(plan.read_text().replace("python_checks: [checks]", "python_checks: [.]"))
-    result = repo.runpytest("-v")
+    result = repo.run("-v")
     result.stdout.fnmatch_lines(["checks/test_database.py::test_database PASSED*"])
     result.stdout.fnmatch_lines(["tests/test_unit.py::test_unit PASSED*"])
     result.stdout.fnmatch_lines(["GO: Partial runs"])
@@ -203,9 +202,9 @@ def test_a_bare_run_whose_testpaths_lie_inside_the_folder_of_python_checks_runs_
     assert result.ret == pytest.ExitCode.OK
 
 
-def test_ignoring_a_file_of_python_checks_is_no_go(repo: pytest.Pytester) -> None:
+def test_ignoring_a_file_of_python_checks_is_no_go(repo: CutoverProject) -> None:
     config_ok(repo)
-    result = repo.runpytest("--ignore=checks/test_database.py")
+    result = repo.run("--ignore=checks/test_database.py")
     problem = messages.PROBLEM_LEFT_OUT.format(
         how=leftout.IGNORED, path="checks/test_database.py", folder="checks"
     )
@@ -213,10 +212,10 @@ def test_ignoring_a_file_of_python_checks_is_no_go(repo: pytest.Pytester) -> Non
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
-def test_ignoring_the_plan_leaves_its_checks_not_collected(repo: pytest.Pytester) -> None:
+def test_ignoring_the_plan_leaves_its_checks_not_collected(repo: CutoverProject) -> None:
     config_ok(repo)
-    repo.makeini("[pytest]\n")  # no testpaths: pytest finds the plan itself, and ignores it
-    result = repo.runpytest("--ignore=cutover.yaml")
+    repo.ini("[pytest]\n")  # no testpaths: pytest finds the plan itself, and ignores it
+    result = repo.run("--ignore=cutover.yaml")
     result.stdout.fnmatch_lines(
         [
             "NO-GO: Partial runs",
@@ -225,26 +224,26 @@ def test_ignoring_the_plan_leaves_its_checks_not_collected(repo: pytest.Pytester
     )
 
 
-def test_a_path_inside_the_folder_of_python_checks_is_no_go(repo: pytest.Pytester) -> None:
+def test_a_path_inside_the_folder_of_python_checks_is_no_go(repo: CutoverProject) -> None:
     config_ok(repo)
     repo.path.joinpath("checks", "test_more.py").write_text(
         "import pytest\n\n@pytest.mark.gate('G1')\ndef test_more():\n    assert False\n"
     )
-    result = repo.runpytest("checks/test_database.py", "--cutover-evidence=ev")
+    result = repo.run("checks/test_database.py", "--cutover-evidence=ev")
     problem = messages.PROBLEM_NARROWED.format(folder="checks")
     result.stdout.fnmatch_lines(["NO-GO: Partial runs", f"  - {problem}"])
-    document = json.loads(repo.path.joinpath("ev", "evidence.json").read_text())
+    document = read_evidence(repo.path / "ev")
     assert problem in document["decision"]["problems"]
     assert document["decision"]["verdict"] == "NO-GO"
 
 
 def test_a_python_check_run_by_its_path_alone_is_decided_and_is_no_go(
-    repo: pytest.Pytester,
+    repo: CutoverProject,
 ) -> None:
     """Its file is a cutover check's: the run cannot be an ordinary one, and it leaves
     out the rest of the plan."""
     config_ok(repo)
-    result = repo.runpytest("checks/test_database.py")
+    result = repo.run("checks/test_database.py")
     plan_problem = messages.PROBLEM_PLAN_NOT_IN_ARGS.format(plan="cutover.yaml")
     result.stdout.fnmatch_lines(
         [
@@ -257,10 +256,10 @@ def test_a_python_check_run_by_its_path_alone_is_decided_and_is_no_go(
 
 
 def test_one_declared_check_by_its_id_leaves_the_others_not_collected(
-    repo: pytest.Pytester,
+    repo: CutoverProject,
 ) -> None:
     config_ok(repo)
-    result = repo.runpytest("cutover.yaml::tooling")
+    result = repo.run("cutover.yaml::tooling")
     result.stdout.fnmatch_lines(
         [
             "NO-GO: Partial runs",
@@ -270,11 +269,11 @@ def test_one_declared_check_by_its_id_leaves_the_others_not_collected(
 
 
 def test_a_folder_of_python_checks_the_plan_names_must_exist(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    write_plan(PLAN.replace("[checks]", "[checks, no-such-folder]"))
-    pytester.mkdir("checks")
-    result = pytester.runpytest()
+    cutover_project.plan(PLAN.replace("[checks]", "[checks, no-such-folder]"))
+    cutover_project.mkdir("checks")
+    result = cutover_project.run()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     problem = messages.NO_PYTHON_CHECKS.format(path="no-such-folder")
     assert result.stderr.lines[0] == f"ERROR: cutover.yaml:2: python_checks[1]: {problem}"
@@ -284,13 +283,13 @@ def test_a_folder_of_python_checks_the_plan_names_must_exist(
 
 
 @pytest.fixture
-def with_cache(monkeypatch: pytest.MonkeyPatch, repo: pytest.Pytester) -> pytest.Pytester:
+def with_cache(monkeypatch: pytest.MonkeyPatch, repo: CutoverProject) -> CutoverProject:
     """The inner runs keep pytest's cache (the suite turns it off elsewhere)."""
     monkeypatch.setenv("PYTEST_ADDOPTS", "-p no:randomly")
     return repo
 
 
-def test_lf_after_a_fix_is_no_go_while_another_check_now_fails(with_cache: pytest.Pytester) -> None:
+def test_lf_after_a_fix_is_no_go_while_another_check_now_fails(with_cache: CutoverProject) -> None:
     repo = with_cache
     repo.path.joinpath("checks", "test_database.py").write_text(
         textwrap.dedent(
@@ -308,37 +307,37 @@ def test_lf_after_a_fix_is_no_go_while_another_check_now_fails(with_cache: pytes
         )
     )
     config_ok(repo)
-    first = repo.runpytest()
+    first = repo.run()
     first.stdout.fnmatch_lines(["NO-GO: Partial runs"])
     repo.path.joinpath("migrated").write_text("")  # the fix
     repo.path.joinpath("replica-broken").write_text("")  # and a new failure
-    result = repo.runpytest("--lf")
+    result = repo.run("--lf")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["NO-GO: Partial runs", f"  - {messages.PROBLEM_LAST_FAILED}"])
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
-def test_sw_is_no_go_for_the_checks_it_skips(with_cache: pytest.Pytester) -> None:
+def test_sw_is_no_go_for_the_checks_it_skips(with_cache: CutoverProject) -> None:
     repo = with_cache
-    first = repo.runpytest("--sw")  # stops at config, which fails
+    first = repo.run("--sw")  # stops at config, which fails
     first.stdout.fnmatch_lines(["NO-GO: Partial runs"])
     config_ok(repo)
-    result = repo.runpytest("--sw")
+    result = repo.run("--sw")
     result.stdout.fnmatch_lines(
         ["NO-GO: Partial runs", "  - gate G1 'Tooling' INCOMPLETE: *deselected (--sw)"]
     )
 
 
 def test_a_collection_error_in_python_checks_is_no_go_everywhere_it_is_written(
-    repo: pytest.Pytester,
+    repo: CutoverProject,
 ) -> None:
     config_ok(repo)
     repo.path.joinpath("checks", "test_broken.py").write_text("import no_such_module\n")
-    result = repo.runpytest("--continue-on-collection-errors", "--cutover-evidence=ev")
+    result = repo.run("--continue-on-collection-errors", "--cutover-evidence=ev")
     problem = messages.PROBLEM_COLLECTION_ERROR.format(path="checks/test_broken.py")
     result.stdout.fnmatch_lines(["NO-GO: Partial runs", f"  - {problem}"])
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    document = json.loads(repo.path.joinpath("ev", "evidence.json").read_text())
+    document = read_evidence(repo.path / "ev")
     assert document["decision"]["verdict"] == "NO-GO"
     assert problem in document["decision"]["reasons"]
     closeout = repo.path.joinpath("ev", "closeout.md").read_text()
@@ -347,27 +346,29 @@ def test_a_collection_error_in_python_checks_is_no_go_everywhere_it_is_written(
 
 
 def test_without_continuing_a_collection_error_is_an_interrupted_no_go(
-    repo: pytest.Pytester,
+    repo: CutoverProject,
 ) -> None:
     config_ok(repo)
     repo.path.joinpath("checks", "test_broken.py").write_text("import no_such_module\n")
-    result = repo.runpytest()
+    result = repo.run()
     result.stdout.fnmatch_lines(["NO-GO: Partial runs", f"  - {messages.REASON_INTERRUPTED}"])
     assert result.ret == pytest.ExitCode.INTERRUPTED
 
 
-def test_without_a_plan_a_collection_error_anywhere_is_no_go(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
+def test_without_a_plan_a_collection_error_anywhere_is_no_go(
+    cutover_project: CutoverProject,
+) -> None:
+    cutover_project.test_modules(
         test_gate="import pytest\n\n@pytest.mark.gate('G1')\ndef test_gate(): pass\n",
         test_broken="import no_such_module\n",
     )
-    result = pytester.runpytest("--continue-on-collection-errors")
+    result = cutover_project.run("--continue-on-collection-errors")
     problem = messages.PROBLEM_COLLECTION_ERROR_ANYWHERE.format(path="test_broken.py")
     result.stdout.fnmatch_lines(["NO-GO: cutover", f"  - {problem}"])
 
 
 def test_a_plugin_that_silently_drops_a_check_leaves_its_gate_incomplete(
-    repo: pytest.Pytester,
+    repo: CutoverProject,
 ) -> None:
     """A conftest registered during collection runs its tryfirst hook before the plugin's."""
     config_ok(repo)
@@ -382,7 +383,7 @@ def test_a_plugin_that_silently_drops_a_check_leaves_its_gate_incomplete(
             """
         )
     )
-    result = repo.runpytest()
+    result = repo.run()
     result.stdout.fnmatch_lines(
         [
             "NO-GO: Partial runs",
@@ -406,15 +407,15 @@ FLIP_TO_PASSED = """
 
 
 def test_a_conftest_that_turns_a_failed_declared_check_into_a_pass_gets_an_error(
-    repo: pytest.Pytester,
+    repo: CutoverProject,
 ) -> None:
-    repo.makeconftest(FLIP_TO_PASSED)
-    result = repo.runpytest("--cutover-evidence=ev", "--junitxml=user.xml")
+    repo.conftest(FLIP_TO_PASSED)
+    result = repo.run("--cutover-evidence=ev", "--junitxml=user.xml")
     result.stdout.fnmatch_lines(
         ["NO-GO: Partial runs", "  - gate G2 'Config' FAILED: config errored"]
     )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    document = json.loads(repo.path.joinpath("ev", "evidence.json").read_text())
+    document = read_evidence(repo.path / "ev")
     (config,) = [check for check in document["checks"] if check["id"] == "config"]
     assert config["outcome"] == "errored"
     assert config["message"] == messages.REPORT_DISAGREES.format(
@@ -424,11 +425,11 @@ def test_a_conftest_that_turns_a_failed_declared_check_into_a_pass_gets_an_error
 
 
 def test_a_plugin_registered_after_the_gatekeeper_that_flips_a_report_gets_an_error(
-    repo: pytest.Pytester,
+    repo: CutoverProject,
 ) -> None:
     """Its wrapper is outside the plugin's; the logged report still disagrees with the
     outcome the plugin settled, and the check is an error."""
-    repo.makeconftest(
+    repo.conftest(
         """
         import pytest
 
@@ -446,7 +447,7 @@ def test_a_plugin_registered_after_the_gatekeeper_that_flips_a_report_gets_an_er
             session.config.pluginmanager.register(Flipper(), "flipper")
         """
     )
-    result = repo.runpytest()
+    result = repo.run()
     result.stdout.fnmatch_lines(
         ["NO-GO: Partial runs", "  - gate G2 'Config' FAILED: config errored"]
     )
@@ -454,14 +455,14 @@ def test_a_plugin_registered_after_the_gatekeeper_that_flips_a_report_gets_an_er
 
 
 def test_a_conftest_that_turns_a_failed_python_check_into_a_pass_gets_an_error(
-    repo: pytest.Pytester,
+    repo: CutoverProject,
 ) -> None:
     config_ok(repo)
     repo.path.joinpath("checks", "conftest.py").write_text(textwrap.dedent(FLIP_TO_PASSED))
     repo.path.joinpath("checks", "test_database.py").write_text(
         "import pytest\n\n@pytest.mark.gate('G1')\ndef test_database():\n    assert False, 'down'\n"
     )
-    result = repo.runpytest()
+    result = repo.run()
     result.stdout.fnmatch_lines(
         [
             "NO-GO: Partial runs",
@@ -483,21 +484,21 @@ FAILING_PREFLIGHT = """
 
 
 @pytest.fixture
-def project(pytester: pytest.Pytester, write_plan: Callable[..., Path]) -> pytest.Pytester:
-    write_plan(FAILING_PREFLIGHT)
-    pytester.mkdir("checks")
-    pytester.mkdir("tests").joinpath("unit").mkdir()
-    pytester.path.joinpath("tests", "unit", "test_unit.py").write_text(
+def project(cutover_project: CutoverProject) -> CutoverProject:
+    cutover_project.plan(FAILING_PREFLIGHT)
+    cutover_project.mkdir("checks")
+    cutover_project.mkdir("tests").joinpath("unit").mkdir()
+    cutover_project.path.joinpath("tests", "unit", "test_unit.py").write_text(
         "def test_one(): pass\ndef test_two(): pass\n"
     )
-    return pytester
+    return cutover_project
 
 
 @pytest.mark.parametrize("distributed", [[], ["-n", "2"]])
 def test_unit_tests_of_a_repo_with_a_plan_run_as_if_it_had_none(
-    project: pytest.Pytester, distributed: list[str]
+    project: CutoverProject, distributed: list[str]
 ) -> None:
-    result = project.runpytest_subprocess("tests/unit", *distributed)
+    result = project.run_subprocess("tests/unit", *distributed)
     result.assert_outcomes(passed=2)
     assert result.ret == pytest.ExitCode.OK
     assert "cutover plan" not in result.stdout.str()
@@ -507,23 +508,23 @@ def test_unit_tests_of_a_repo_with_a_plan_run_as_if_it_had_none(
 
 @pytest.mark.parametrize("distributed", [[], ["-n", "2"]])
 def test_m_not_preflight_selects_no_check_and_keeps_pytests_exit_code(
-    project: pytest.Pytester, distributed: list[str]
+    project: CutoverProject, distributed: list[str]
 ) -> None:
-    result = project.runpytest_subprocess("-m", "not preflight", *distributed)
+    result = project.run_subprocess("-m", "not preflight", *distributed)
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines([messages.NO_CUTOVER_SELECTED])
     assert "NO-GO" not in result.stdout.str()
     assert result.ret == pytest.ExitCode.OK
 
 
-def test_selecting_nothing_is_no_go_when_a_cutover_was_asked_for(project: pytest.Pytester) -> None:
-    result = project.runpytest("-m", "not preflight", "--cutover-evidence=ev")
+def test_selecting_nothing_is_no_go_when_a_cutover_was_asked_for(project: CutoverProject) -> None:
+    result = project.run("-m", "not preflight", "--cutover-evidence=ev")
     result.stdout.fnmatch_lines(["NO-GO: Preflight only", f"  - {messages.REASON_NOTHING_RAN}"])
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
-def test_n_is_refused_only_when_cutover_checks_are_selected(project: pytest.Pytester) -> None:
-    result = project.runpytest_subprocess("-n", "2")
+def test_n_is_refused_only_when_cutover_checks_are_selected(project: CutoverProject) -> None:
+    result = project.run_subprocess("-n", "2")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stdout.fnmatch_lines([f"*{messages.XDIST_INCOMPATIBLE}*"])
 
@@ -537,7 +538,7 @@ def strict_markers_recipe() -> str:
 
 
 def test_the_readme_recipe_keeps_strict_markers_working_with_the_plugin_off(
-    project: pytest.Pytester,
+    project: CutoverProject,
 ) -> None:
     project.path.joinpath("checks", "test_marked.py").write_text(
         textwrap.dedent(
@@ -554,12 +555,12 @@ def test_the_readme_recipe_keeps_strict_markers_working_with_the_plugin_off(
             """
         )
     )
-    without_recipe = project.runpytest_subprocess("-p", "no:cutover", "--strict-markers", "checks")
+    without_recipe = project.run_subprocess("-p", "no:cutover", "--strict-markers", "checks")
     assert without_recipe.ret == pytest.ExitCode.INTERRUPTED  # 'gate' not found in markers
-    project.makeini("[pytest]\n" + strict_markers_recipe())
-    result = project.runpytest_subprocess("-p", "no:cutover", "--strict-markers", "checks", "tests")
+    project.ini("[pytest]\n" + strict_markers_recipe())
+    result = project.run_subprocess("-p", "no:cutover", "--strict-markers", "checks", "tests")
     result.assert_outcomes(passed=3)
     assert result.ret == pytest.ExitCode.OK
-    with_plugin = project.runpytest_subprocess("--strict-markers", "tests/unit")
+    with_plugin = project.run_subprocess("--strict-markers", "tests/unit")
     with_plugin.assert_outcomes(passed=2)
     assert with_plugin.ret == pytest.ExitCode.OK

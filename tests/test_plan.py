@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cutover_project import CutoverProject
 
 from pytest_cutover import messages
 from pytest_cutover.model.cutover import DEFAULT_PHASES
@@ -179,11 +179,9 @@ def test_the_schema_is_shipped_as_json_in_the_package() -> None:
 # -- end to end: exit 4 with the sentence, never a traceback ----------------------------
 
 
-def test_a_bad_plan_is_a_usage_error_without_traceback(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
-) -> None:
-    write_plan(GATES + "checks:\n  - {gate: G9, tool: bash}\n")
-    result = pytester.runpytest()
+def test_a_bad_plan_is_a_usage_error_without_traceback(cutover_project: CutoverProject) -> None:
+    cutover_project.plan(GATES + "checks:\n  - {gate: G9, tool: bash}\n")
+    result = cutover_project.run()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
         ["ERROR: cutover.yaml:7: checks[0]: unknown gate 'G9'; gates: G1, G2"]
@@ -191,8 +189,8 @@ def test_a_bad_plan_is_a_usage_error_without_traceback(
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
 
 
-def test_a_missing_plan_named_by_option_is_a_usage_error(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest("--cutover-plan", "nope.yaml")
+def test_a_missing_plan_named_by_option_is_a_usage_error(cutover_project: CutoverProject) -> None:
+    result = cutover_project.run("--cutover-plan", "nope.yaml")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
         ["ERROR: " + messages.PLAN_NOT_FOUND.format(source="--cutover-plan", path="nope.yaml")]
@@ -202,18 +200,18 @@ def test_a_missing_plan_named_by_option_is_a_usage_error(pytester: pytest.Pytest
 # -- discovery: option, then ini, then environment, then cutover.yaml in the rootdir ----
 
 
-def named_plan(write_plan: Callable[..., Path], name: str, cutover: str) -> Path:
+def named_plan(cutover_project: CutoverProject, name: str, cutover: str) -> Path:
     checks = "checks:\n  - {gate: G1, tool: sh}\n  - {gate: G2, tool: bash}\n"
-    return write_plan(GATES.replace("Plan test", cutover) + checks, name)
+    return cutover_project.plan(GATES.replace("Plan test", cutover) + checks, name)
 
 
 def test_without_settings_the_plan_is_cutover_yaml_in_the_rootdir(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    named_plan(write_plan, "cutover.yaml", "Rootdir plan")
-    pytester.makeini("[pytest]\n")
-    pytester.mkdir("sub").joinpath("test_sub.py").write_text("def test_sub(): pass\n")
-    result = pytester.runpytest()
+    named_plan(cutover_project, "cutover.yaml", "Rootdir plan")
+    cutover_project.ini("[pytest]\n")
+    cutover_project.mkdir("sub").joinpath("test_sub.py").write_text("def test_sub(): pass\n")
+    result = cutover_project.run()
     result.stdout.fnmatch_lines(
         ["cutover plan: cutover.yaml (Rootdir plan: *)", "GO: Rootdir plan"]
     )
@@ -229,28 +227,29 @@ def test_without_settings_the_plan_is_cutover_yaml_in_the_rootdir(
     ],
 )
 def test_the_plan_setting_comes_from_option_then_ini_then_environment(
-    pytester: pytest.Pytester,
-    write_plan: Callable[..., Path],
+    cutover_project: CutoverProject,
     monkeypatch: pytest.MonkeyPatch,
     settings: tuple[str | None, str | None, str | None, str],
 ) -> None:
     option, ini, env, winner = settings
     for name in ("cutover.yaml", "plans/from-option.yaml", "plans/from-ini.yaml", "from-env.yaml"):
-        named_plan(write_plan, name, Path(name).stem)
-    pytester.makeini(f"[pytest]\ncutover_plan = plans/{ini}\n" if ini else "[pytest]\n")
+        named_plan(cutover_project, name, Path(name).stem)
+    cutover_project.ini(f"[pytest]\ncutover_plan = plans/{ini}\n" if ini else "[pytest]\n")
     if env:
         monkeypatch.setenv("PYTEST_CUTOVER_PLAN", env)
     args = ["--cutover-plan", f"plans/{option}"] if option else []
-    result = pytester.runpytest(*args)
+    result = cutover_project.run(*args)
     result.stdout.fnmatch_lines([f"GO: {winner}"])
 
 
 def test_the_plan_is_collected_when_no_argument_points_at_it(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    write_plan(GATES + "checks:\n  - {id: sh, gate: G1, tool: sh}\n", "deploy/cutover.yaml")
-    pytester.makepyfile(test_unit="def test_unit(): pass")
-    result = pytester.runpytest("-v", "test_unit.py", "--cutover-plan", "deploy/cutover.yaml")
+    cutover_project.plan(
+        GATES + "checks:\n  - {id: sh, gate: G1, tool: sh}\n", "deploy/cutover.yaml"
+    )
+    cutover_project.test_modules(test_unit="def test_unit(): pass")
+    result = cutover_project.run("-v", "test_unit.py", "--cutover-plan", "deploy/cutover.yaml")
     result.stdout.fnmatch_lines(
         ["test_unit.py::test_unit PASSED*", "deploy/cutover.yaml::sh PASSED*"]
     )
@@ -258,10 +257,12 @@ def test_the_plan_is_collected_when_no_argument_points_at_it(
 
 
 def test_the_plan_is_collected_once_when_an_argument_covers_it(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    write_plan(GATES + "checks:\n  - {id: sh, gate: G1, tool: sh}\n", "deploy/cutover.yaml")
-    result = pytester.runpytest("deploy", "--cutover-plan", "deploy/cutover.yaml")
+    cutover_project.plan(
+        GATES + "checks:\n  - {id: sh, gate: G1, tool: sh}\n", "deploy/cutover.yaml"
+    )
+    result = cutover_project.run("deploy", "--cutover-plan", "deploy/cutover.yaml")
     result.assert_outcomes(passed=1)
 
 
@@ -269,11 +270,11 @@ def test_the_plan_is_collected_once_when_an_argument_covers_it(
 
 
 def test_declared_checks_report_their_ids_and_what_they_saw(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    pytester.path.joinpath("runbook.md").write_text("# Runbook\n")
-    pytester.mkdir("scripts")
-    write_plan(
+    cutover_project.write("runbook.md", "# Runbook\n")
+    cutover_project.mkdir("scripts")
+    cutover_project.plan(
         GATES
         + """checks:
   - {id: sh-on-path, gate: G1, tool: sh}
@@ -284,7 +285,7 @@ def test_declared_checks_report_their_ids_and_what_they_saw(
   - {id: exits-3, gate: G1, command: [sh, -c, "echo seen >&2; exit 3"]}
 """
     )
-    result = pytester.runpytest("-v")
+    result = cutover_project.run("-v")
     result.stdout.fnmatch_lines(
         [
             "cutover.yaml::sh-on-path PASSED*",
@@ -312,11 +313,11 @@ def test_declared_checks_report_their_ids_and_what_they_saw(
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
-def test_a_hanging_command_is_killed_at_its_timeout(
-    pytester: pytest.Pytester, write_plan: Callable[..., Path]
-) -> None:
-    write_plan(GATES + "checks:\n  - {id: hangs, gate: G1, command: [sleep, '30'], timeout: 0.5}\n")
-    result = pytester.runpytest()
+def test_a_hanging_command_is_killed_at_its_timeout(cutover_project: CutoverProject) -> None:
+    cutover_project.plan(
+        GATES + "checks:\n  - {id: hangs, gate: G1, command: [sleep, '30'], timeout: 0.5}\n"
+    )
+    result = cutover_project.run()
     result.stdout.fnmatch_lines(
         ["cutover check hangs (command sleep 30) failed: TIMEOUT: sleep ran longer than 0.5s*"]
     )

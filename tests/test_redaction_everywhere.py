@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
+from cutover_project import CutoverProject, ProjectRun
 
 from pytest_cutover import messages
 
@@ -34,12 +33,13 @@ SHAPES = (
 
 @pytest.fixture
 def leaky_run(
-    pytester: pytest.Pytester, five_gates: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
-) -> pytest.RunResult:
+    cutover_project: CutoverProject,
+    monkeypatch: pytest.MonkeyPatch,
+) -> ProjectRun:
     monkeypatch.setenv("DEPLOY_TOKEN", SECRET)
     monkeypatch.setenv("SHAPES", SHAPES)
-    five_gates(CHECKS)
-    pytester.makepyfile(
+    cutover_project.five_gates(CHECKS)
+    cutover_project.test_modules(
         test_leaks=f"""
         import os
         import pytest
@@ -50,7 +50,7 @@ def leaky_run(
             assert os.environ["DEPLOY_TOKEN"] == "{GITHUB}"
         """
     )
-    return pytester.runpytest(
+    return cutover_project.run(
         "-rA",
         "--cutover-evidence",
         "evidence",
@@ -67,22 +67,22 @@ def leaky_run(
     )
 
 
-def outputs(pytester: pytest.Pytester, run: pytest.RunResult) -> dict[str, str]:
-    evidence = pytester.path / "evidence"
+def outputs(project: CutoverProject, run: ProjectRun) -> dict[str, str]:
+    evidence = project.path / "evidence"
     texts = {
         name: (evidence / name).read_text()
         for name in ("evidence.json", "report.html", "junit.xml", "closeout.md")
     }
     texts["terminal"] = run.stdout.str() + run.stderr.str()
-    texts["pytest-html"] = (pytester.path / "report.html").read_text()
-    texts["user junit"] = (pytester.path / "user-junit.xml").read_text()
+    texts["pytest-html"] = (project.path / "report.html").read_text()
+    texts["user junit"] = (project.path / "user-junit.xml").read_text()
     return texts
 
 
 def test_secret_values_token_shapes_and_extra_patterns_are_redacted_everywhere(
-    pytester: pytest.Pytester, leaky_run: pytest.RunResult
+    cutover_project: CutoverProject, leaky_run: ProjectRun
 ) -> None:
-    texts = outputs(pytester, leaky_run)
+    texts = outputs(cutover_project, leaky_run)
     for where, text in texts.items():
         for secret in (SECRET, GITHUB, "SECRET-4242", "hunter2hunter2", AWS_KEY, BEARER, PEM_BODY):
             assert secret not in text, f"{secret} leaked into {where}"
@@ -92,7 +92,7 @@ def test_secret_values_token_shapes_and_extra_patterns_are_redacted_everywhere(
     assert "Authorization: Bearer [REDACTED]" in texts["evidence.json"]
 
 
-def test_the_checks_still_ran_with_the_real_values(leaky_run: pytest.RunResult) -> None:
+def test_the_checks_still_ran_with_the_real_values(leaky_run: ProjectRun) -> None:
     leaky_run.assert_outcomes(failed=2, passed=2)
 
 
@@ -168,22 +168,23 @@ BROKEN_MODULE = """
 
 @pytest.fixture
 def pytest_leaky_run(
-    pytester: pytest.Pytester, five_gates: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
-) -> pytest.RunResult:
+    cutover_project: CutoverProject,
+    monkeypatch: pytest.MonkeyPatch,
+) -> ProjectRun:
     """A cutover run whose every check puts a secret where pytest itself shows text."""
     monkeypatch.setenv("DB_PASSWORD", DB_SECRET)
     monkeypatch.setenv("DB_PASSWORD_REPLICA", REPLICA_SECRET)
     monkeypatch.delenv("SESSION_TOKEN", raising=False)
     monkeypatch.setenv("PYTEST_CUTOVER_REDACT", r"ENV-(?P<secret>[A-Z]{10})")
-    pytester.makeini(
+    cutover_project.ini(
         r"""
         [pytest]
         cutover_redact = INI-(?P<secret>[A-Z]{10})
         """
     )
-    five_gates(PLAN_ENV_CHECK)
-    pytester.makepyfile(test_leaks=LEAKY_TESTS, test_broken=BROKEN_MODULE)
-    return pytester.runpytest_subprocess(
+    cutover_project.five_gates(PLAN_ENV_CHECK)
+    cutover_project.test_modules(test_leaks=LEAKY_TESTS, test_broken=BROKEN_MODULE)
+    return cutover_project.run_subprocess(
         "-rA",
         "-v",
         "--continue-on-collection-errors",
@@ -203,10 +204,10 @@ def pytest_leaky_run(
     )
 
 
-def every_output(pytester: pytest.Pytester, run: pytest.RunResult) -> dict[str, str]:
+def every_output(project: CutoverProject, run: ProjectRun) -> dict[str, str]:
     """The terminal and every file the run wrote: each bundle file, both JUnit files,
     pytest-html's report and the log file."""
-    evidence = pytester.path / "evidence"
+    evidence = project.path / "evidence"
     texts = {
         f"evidence/{path.name}": path.read_text(encoding="utf-8")
         for path in sorted(evidence.iterdir())
@@ -214,14 +215,14 @@ def every_output(pytester: pytest.Pytester, run: pytest.RunResult) -> dict[str, 
     assert {"evidence/evidence.json", "evidence/junit.xml", "evidence/closeout.md"} <= set(texts)
     texts["terminal"] = run.stdout.str() + run.stderr.str()
     for name in ("report.html", "user-junit.xml", "run.log"):
-        texts[name] = (pytester.path / name).read_text(encoding="utf-8")
+        texts[name] = (project.path / name).read_text(encoding="utf-8")
     return texts
 
 
 def test_no_secret_pytest_carries_reaches_any_output(
-    pytester: pytest.Pytester, pytest_leaky_run: pytest.RunResult
+    cutover_project: CutoverProject, pytest_leaky_run: ProjectRun
 ) -> None:
-    texts = every_output(pytester, pytest_leaky_run)
+    texts = every_output(cutover_project, pytest_leaky_run)
     leaks = [
         (secret, where) for where, text in texts.items() for secret in ALL_SECRETS if secret in text
     ]
@@ -229,9 +230,9 @@ def test_no_secret_pytest_carries_reaches_any_output(
 
 
 def test_what_carried_the_secrets_is_still_there_redacted(
-    pytester: pytest.Pytester, pytest_leaky_run: pytest.RunResult
+    cutover_project: CutoverProject, pytest_leaky_run: ProjectRun
 ) -> None:
-    texts = every_output(pytester, pytest_leaky_run)
+    texts = every_output(cutover_project, pytest_leaky_run)
     terminal = texts["terminal"]
     assert "no route with [REDACTED]" in terminal  # the skip reason
     assert "known to fail with [REDACTED]" in terminal  # the xfail reason
@@ -255,9 +256,9 @@ def secret_ids(text: str) -> set[str]:
 
 
 def test_a_parametrize_id_with_a_secret_becomes_a_distinct_digest_in_every_output(
-    pytester: pytest.Pytester, pytest_leaky_run: pytest.RunResult
+    cutover_project: CutoverProject, pytest_leaky_run: ProjectRun
 ) -> None:
-    texts = every_output(pytester, pytest_leaky_run)
+    texts = every_output(cutover_project, pytest_leaky_run)
     document = json.loads(texts["evidence/evidence.json"])
     ids = {check["id"].split("::")[-1] for check in document["checks"]} & secret_ids(
         texts["evidence/evidence.json"]
@@ -268,14 +269,15 @@ def test_a_parametrize_id_with_a_secret_becomes_a_distinct_digest_in_every_outpu
 
 
 def test_a_secret_parametrize_id_is_the_same_in_every_run(
-    pytester: pytest.Pytester, five_gates: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+    cutover_project: CutoverProject,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("DB_PASSWORD", DB_SECRET)
     monkeypatch.setenv("DB_PASSWORD_REPLICA", REPLICA_SECRET)
-    five_gates("")
-    pytester.makepyfile(test_leaks=LEAKY_TESTS)
-    first = pytester.runpytest_subprocess("--collect-only", "-q")
-    second = pytester.runpytest_subprocess("--collect-only", "-q")
+    cutover_project.five_gates("")
+    cutover_project.test_modules(test_leaks=LEAKY_TESTS)
+    first = cutover_project.run_subprocess("--collect-only", "-q")
+    second = cutover_project.run_subprocess("--collect-only", "-q")
     assert len(secret_ids(first.stdout.str())) == 2
     assert secret_ids(first.stdout.str()) == secret_ids(second.stdout.str())
     assert DB_SECRET not in first.stdout.str() + first.stderr.str()
@@ -290,9 +292,13 @@ def test_a_secret_parametrize_id_is_the_same_in_every_run(
     ],
 )
 def test_a_bad_redaction_pattern_is_one_usage_error_also_with_pytest_metadata(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, where: str, source: str
+    pytester: pytest.Pytester,
+    cutover_project: CutoverProject,
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+    source: str,
 ) -> None:
-    pytester.makepyfile("def test_x(): pass")
+    cutover_project.test_modules("def test_x(): pass")
     args = ["-p", "metadata"]
     if where == "option":
         args.append("--cutover-redact=(")
@@ -300,7 +306,7 @@ def test_a_bad_redaction_pattern_is_one_usage_error_also_with_pytest_metadata(
         pytester.makefile(".ini", tox="[pytest]\ncutover_redact = (\n")
     else:
         monkeypatch.setenv("PYTEST_CUTOVER_REDACT", "(")
-    result = pytester.runpytest(*args)
+    result = cutover_project.run(*args)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     problem = "'(' is not a valid regular expression: missing ), unterminated subpattern"
     expected = messages.BAD_REDACT_PATTERN.format(source=source, problem=f"{problem} at position 0")
@@ -309,11 +315,12 @@ def test_a_bad_redaction_pattern_is_one_usage_error_also_with_pytest_metadata(
 
 
 def test_a_value_a_later_check_makes_secret_is_redacted_from_every_bundle_file(
-    pytester: pytest.Pytester, five_gates: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+    cutover_project: CutoverProject,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("VAULT_TOKEN", raising=False)
-    five_gates("")
-    pytester.makepyfile(
+    cutover_project.five_gates("")
+    cutover_project.test_modules(
         test_vault="""
         import os
         import pytest
@@ -328,28 +335,32 @@ def test_a_value_a_later_check_makes_secret_is_redacted_from_every_bundle_file(
             os.environ["VAULT_TOKEN"] = "vault-token-8e21f0"
         """
     )
-    result = pytester.runpytest_subprocess("--cutover-fail-fast=off", "--cutover-evidence=evidence")
+    result = cutover_project.run_subprocess(
+        "--cutover-fail-fast=off", "--cutover-evidence=evidence"
+    )
     result.assert_outcomes(failed=1, passed=1)
-    evidence = pytester.path / "evidence"
+    evidence = cutover_project.path / "evidence"
     for path in sorted(evidence.iterdir()):
         assert "vault-token-8e21f0" not in path.read_text(encoding="utf-8"), path.name
     assert "fetched [REDACTED]" in (evidence / "evidence.json").read_text(encoding="utf-8")
 
 
 def test_a_secret_in_the_selection_reaches_neither_terminal_nor_bundle(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+    cutover_project: CutoverProject, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`-k` is recorded as the reason a check was left out: that text is redacted too."""
     monkeypatch.setenv("DB_PASSWORD", DB_SECRET)
-    (pytester.path / "cutover.yaml").write_text(
+    cutover_project.write(
+        "cutover.yaml",
         "cutover: Selected\n"
         "gates:\n  - {id: G1, title: First, phase: T-60}\n"
-        "checks:\n  - {id: c1, gate: G1, command: ['true']}\n  - {id: c2, gate: G1, tool: sh}\n"
+        "checks:\n  - {id: c1, gate: G1, command: ['true']}\n  - {id: c2, gate: G1, tool: sh}\n",
     )
-    result = pytester.runpytest_subprocess(f"-k={DB_SECRET} or c1", "--cutover-evidence=ev")
+    result = cutover_project.run_subprocess(f"-k={DB_SECRET} or c1", "--cutover-evidence=ev")
     assert result.ret == pytest.ExitCode.TESTS_FAILED, "c2 left out: NO-GO"
     texts = {
-        path.name: path.read_text(encoding="utf-8") for path in (pytester.path / "ev").iterdir()
+        path.name: path.read_text(encoding="utf-8")
+        for path in (cutover_project.path / "ev").iterdir()
     }
     texts["terminal"] = result.stdout.str() + result.stderr.str()
     assert "c2 deselected (-k '[REDACTED] or c1')" in texts["terminal"]
@@ -357,11 +368,11 @@ def test_a_secret_in_the_selection_reaches_neither_terminal_nor_bundle(
 
 
 def test_a_numeric_secret_in_a_parametrize_id_is_redacted_too(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+    cutover_project: CutoverProject, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """pytest makes the id of an int from ``str(value)``: a PIN is a secret all the same."""
     monkeypatch.setenv("VAULT_TOKEN", "48151623")
-    pytester.makepyfile(
+    cutover_project.test_modules(
         """
         import os, pytest
 
@@ -371,7 +382,7 @@ def test_a_numeric_secret_in_a_parametrize_id_is_redacted_too(
             pass
         """
     )
-    result = pytester.runpytest_subprocess("-v", "--cutover-evidence=ev")
-    texts = [result.stdout.str()] + [p.read_text() for p in (pytester.path / "ev").iterdir()]
+    result = cutover_project.run_subprocess("-v", "--cutover-evidence=ev")
+    texts = [result.stdout.str()] + [p.read_text() for p in (cutover_project.path / "ev").iterdir()]
     assert not [text for text in texts if "48151623" in text]
     result.stdout.fnmatch_lines(["*test_unlock[[]REDACTED-*[]] PASSED*"])

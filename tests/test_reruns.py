@@ -3,14 +3,12 @@ last one decides, and a declared check really runs again."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
+from cutover_project import CutoverProject, Evidence
 
 from pytest_cutover import messages
 
@@ -18,33 +16,28 @@ from pytest_cutover import messages
 FLAKY = 'sh, -c, "echo run >> runs.txt; test $(wc -l < runs.txt) -ge 2"'
 
 
-def evidence(pytester: pytest.Pytester) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads((pytester.path / "ev" / "evidence.json").read_text())
-    return document
-
-
-def check(document: dict[str, Any], check_id: str) -> dict[str, Any]:
+def check(document: Evidence, check_id: str) -> dict[str, Any]:
     found: list[dict[str, Any]] = [c for c in document["checks"] if c["id"] == check_id]
     (one,) = found
     return one
 
 
 def test_a_declared_check_that_fails_then_passes_ran_twice_and_both_attempts_are_evidence(
-    pytester: pytest.Pytester, five_gates: Callable[[str], Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    five_gates(
+    cutover_project.five_gates(
         f"""
         checks:
           - {{id: flaky, gate: G1, command: [{FLAKY}]}}
           - {{id: steady, gate: G1, command: ["true"]}}
         """
     )
-    result = pytester.runpytest("--reruns=2", "-m", "phase(name='T-60')", "--cutover-evidence=ev")
-    assert (pytester.path / "runs.txt").read_text() == "run\nrun\n"  # really ran again
+    result = cutover_project.run("--reruns=2", "-m", "phase(name='T-60')", "--cutover-evidence=ev")
+    assert (cutover_project.path / "runs.txt").read_text() == "run\nrun\n"  # really ran again
     note = messages.RERUN_PASSED.format(attempt=2, failed=1)
     result.stdout.fnmatch_lines(["GO: Test cutover", f"  - flaky: {note}"])
     assert result.ret == pytest.ExitCode.OK
-    flaky = check(evidence(pytester), "flaky")
+    flaky = check(result.evidence, "flaky")
     assert flaky["outcome"] == "passed"
     assert flaky["message"] == "sh exited 0"
     assert [(a["number"], a["outcome"]) for a in flaky["attempts"]] == [
@@ -53,9 +46,9 @@ def test_a_declared_check_that_fails_then_passes_ran_twice_and_both_attempts_are
     ]
     assert flaky["attempts"][0]["message"] == "sh exited 1, expected 0"
     assert [(c["attempt"], c["exit_code"]) for c in flaky["commands"]] == [(1, 1), (2, 0)]
-    assert "attempts" not in check(evidence(pytester), "steady")
+    assert "attempts" not in check(result.evidence, "steady")
     verify = subprocess.run(
-        [sys.executable, "-m", "pytest_cutover", "verify", str(pytester.path / "ev")],
+        [sys.executable, "-m", "pytest_cutover", "verify", str(cutover_project.path / "ev")],
         capture_output=True,
         text=True,
         check=False,
@@ -64,17 +57,17 @@ def test_a_declared_check_that_fails_then_passes_ran_twice_and_both_attempts_are
 
 
 def test_a_check_that_fails_every_attempt_fails_its_gate_with_its_last_message(
-    pytester: pytest.Pytester, five_gates: Callable[[str], Path]
+    cutover_project: CutoverProject,
 ) -> None:
-    five_gates(
+    cutover_project.five_gates(
         """
         checks:
           - {id: broken, gate: G1, command: [sh, -c, "echo run >> runs.txt; exit 3"]}
           - {id: later, gate: G2, command: ["true"]}
         """
     )
-    result = pytester.runpytest("--reruns=1", "-m", "preflight", "--cutover-evidence=ev")
-    assert (pytester.path / "runs.txt").read_text() == "run\nrun\n"
+    result = cutover_project.run("--reruns=1", "-m", "preflight", "--cutover-evidence=ev")
+    assert (cutover_project.path / "runs.txt").read_text() == "run\nrun\n"
     result.stdout.fnmatch_lines(
         [
             "NO-GO: Test cutover",
@@ -82,14 +75,14 @@ def test_a_check_that_fails_every_attempt_fails_its_gate_with_its_last_message(
             "  - gate G2 'Config valid' BLOCKED: gate G1 'Tooling ready' failed",
         ]
     )
-    broken = check(evidence(pytester), "broken")
+    broken = check(result.evidence, "broken")
     assert [a["outcome"] for a in broken["attempts"]] == ["failed", "failed"]
 
 
 def test_a_python_check_that_passes_on_its_rerun_keeps_the_failed_attempt(
-    pytester: pytest.Pytester,
+    cutover_project: CutoverProject,
 ) -> None:
-    pytester.makepyfile(
+    cutover_project.test_modules(
         test_flaky="""
         import pathlib, subprocess
         import pytest
@@ -102,9 +95,9 @@ def test_a_python_check_that_passes_on_its_rerun_keeps_the_failed_attempt(
             assert len(tries.read_text()) >= 2, "first attempt fails"
         """
     )
-    result = pytester.runpytest("--reruns=1", "--cutover-evidence=ev")
+    result = cutover_project.run("--reruns=1", "--cutover-evidence=ev")
     result.stdout.fnmatch_lines(["GO: cutover"])
-    flaky = check(evidence(pytester), "test_flaky.py::test_flaky")
+    flaky = check(result.evidence, "test_flaky.py::test_flaky")
     assert [a["outcome"] for a in flaky["attempts"]] == ["failed", "passed"]
     assert "first attempt fails" in flaky["attempts"][0]["message"]
     assert flaky["message"] == ""  # the passing attempt's, not the failed one's

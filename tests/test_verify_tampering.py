@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -21,6 +20,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
+from cutover_project import CutoverProject, read_evidence
 from processes import verify
 
 from pytest_cutover import __version__, messages
@@ -37,17 +37,15 @@ DEADLINE = 60
 
 
 @pytest.fixture
-def make_bundle(
-    pytester: pytest.Pytester, five_gates: Callable[[str], Path]
-) -> Callable[[str], Path]:
+def make_bundle(cutover_project: CutoverProject) -> Callable[[str], Path]:
     """Run the NO-GO cutover (G2 fails) with its bundle in ``name``."""
-    five_gates(CHECKS)
+    cutover_project.five_gates(CHECKS)
 
     def make(name: str) -> Path:
-        result = pytester.runpytest("--cutover-evidence", name, "-m", "preflight")
+        result = cutover_project.run("--cutover-evidence", name, "-m", "preflight")
         assert result.ret == pytest.ExitCode.TESTS_FAILED
-        assert verify_bundle(pytester.path / name) == []
-        return pytester.path / name
+        assert verify_bundle(cutover_project.path / name) == []
+        return cutover_project.path / name
 
     return make
 
@@ -80,7 +78,7 @@ def sha256sum_accepts(bundle: Path) -> bool:
 
 
 def run_id_of(bundle: Path) -> str:
-    run_id: str = json.loads((bundle / "evidence.json").read_text())["run"]["run_id"]
+    run_id: str = read_evidence(bundle)["run"]["run_id"]
     return run_id
 
 
