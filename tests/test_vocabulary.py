@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
+from cutover_project import CutoverProject, ProjectRun
 
 from pytest_cutover.evidence.bundle import verify_bundle
 from pytest_cutover.evidence.junit import read_junit
@@ -62,11 +61,11 @@ TESTS = """
 
 
 @pytest.fixture
-def run(pytester: pytest.Pytester, write_plan: Callable[..., Path]) -> pytest.RunResult:
+def run(cutover_project: CutoverProject) -> ProjectRun:
     """A NO-GO run with a failure before a pass, a waived failure, a skip and a WARN."""
-    write_plan(PLAN)
-    pytester.makepyfile(test_vocabulary=TESTS)
-    result = pytester.runpytest(
+    cutover_project.plan(PLAN)
+    cutover_project.test_modules(test_vocabulary=TESTS)
+    result = cutover_project.run(
         "--cutover-evidence", "ev", "--junitxml", "pytest.xml", "--cutover-fail-fast=off"
     )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
@@ -74,7 +73,7 @@ def run(pytester: pytest.Pytester, write_plan: Callable[..., Path]) -> pytest.Ru
 
 
 def test_every_output_counts_a_gates_outcomes_in_one_order(
-    pytester: pytest.Pytester, run: pytest.RunResult
+    pytester: pytest.Pytester, run: ProjectRun
 ) -> None:
     terminal = run.stdout.str().partition("cutover decision")[2].partition("evidence bundle:")[0]
     report = (pytester.path / "ev" / "report.html").read_text(encoding="utf-8")
@@ -89,7 +88,7 @@ def test_every_output_counts_a_gates_outcomes_in_one_order(
 
 
 def test_a_warned_check_is_skipped_in_both_junit_files_with_its_failure(
-    pytester: pytest.Pytester, run: pytest.RunResult
+    pytester: pytest.Pytester, run: ProjectRun
 ) -> None:
     bundle = read_junit((pytester.path / "ev" / "junit.xml").read_bytes())
     theirs = read_junit((pytester.path / "pytest.xml").read_bytes())
@@ -109,7 +108,7 @@ def test_a_warned_check_is_skipped_in_both_junit_files_with_its_failure(
 
 
 def test_the_bundle_counts_a_warned_check_as_skipped(
-    pytester: pytest.Pytester, run: pytest.RunResult
+    pytester: pytest.Pytester, run: ProjectRun
 ) -> None:
     xml = (pytester.path / "ev" / "junit.xml").read_text(encoding="utf-8")
     suite = re.search(r"<testsuite ([^>]*)>", xml)
@@ -120,7 +119,7 @@ def test_the_bundle_counts_a_warned_check_as_skipped(
 
 
 def test_commands_are_shown_as_a_shell_reads_them_in_every_file(
-    pytester: pytest.Pytester, run: pytest.RunResult
+    pytester: pytest.Pytester, run: ProjectRun
 ) -> None:
     argv = ["sh", "-c", "echo cdn down; exit 1"]
     document: dict[str, Any] = json.loads((pytester.path / "ev" / "evidence.json").read_text())
