@@ -1,95 +1,100 @@
-"""Put the evidence document of a finished run together from the run's state."""
+"""Put the evidence document of a finished run together from its :class:`RunRecord`."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import pytest
+from typing import Any
 
 from pytest_cutover.evidence.document import RunbookFacts, build_document
+from pytest_cutover.evidence.record import AttemptRecord, CheckRecord, RunRecord
 from pytest_cutover.evidence.run_info import run_info
-from pytest_cutover.model.catalog import Catalog
-from pytest_cutover.model.decision import FAILING, Decision, Outcome
-from pytest_cutover.model.runbook import phase_times
-from pytest_cutover.model.waivers import waiver_records
-
-if TYPE_CHECKING:
-    from pytest_cutover.run.session import CheckState, CutoverRun
+from pytest_cutover.model.clock import ran_spans, utc
+from pytest_cutover.model.decision import FAILING
 
 
-def evidence_document(
-    run: CutoverRun, catalog: Catalog, decision: Decision, exitstatus: int
-) -> dict[str, Any]:
-    """The evidence document of ``run``, decided as ``decision``."""
-    states = list(run.checks.values())  # in run order
-    plan = run.plan
-    config = run.config
+def evidence_document(record: RunRecord) -> dict[str, Any]:
+    """The evidence document of the run ``record`` describes."""
+    checks = record.checks
     return build_document(
         plan={
-            "name": catalog.name,
-            "path": run.settings.plan_shown_as if plan is not None else None,
-            "sha256": file_sha256(plan.path) if plan is not None else None,
+            "name": record.name,
+            "path": record.plan_shown_as,
+            "sha256": file_sha256(record.plan_file) if record.plan_file is not None else None,
         },
         run=run_info(
-            run_id=run.run_id,
-            started=run.started,
-            cwd=config.invocation_params.dir,
-            argv=config.invocation_params.args,
-            target=plan.path.parent if plan is not None else config.rootpath,
-            exit_status=exitstatus,
-            redact=run.redact,
+            run_id=record.run_id,
+            started=_utc(record.started),
+            cwd=record.cwd,
+            argv=record.argv,
+            target=record.target,
+            exit_status=record.exit_status,
         ),
-        timeline=catalog.timeline,
-        gates=catalog.gates,
-        decision=decision,
-        checks=[state.record() for state in states],
-        interrupted=exitstatus == pytest.ExitCode.INTERRUPTED,
-        internal_error=exitstatus == pytest.ExitCode.INTERNAL_ERROR,
+        timeline=record.timeline,
+        gates=record.gates,
+        decision=record.decision,
+        checks=[check_entry(check) for check in checks],
+        interrupted=record.interrupted,
+        internal_error=record.internal_error,
         runbook=RunbookFacts(
-            t0=run.t0,
-            times=ran_spans(states),
-            signoff=_signoff(run),
-            waivers=waiver_records(run.waivers, run.applied, datetime.now(timezone.utc)),
-            rollback=_rollback(run, states),
-            deny=plan.deny if plan is not None else (),
-            settings={
-                "fail_fast": run.settings.fail_fast.value,
-                "strict": run.settings.strict,
-                "enforce_window": run.settings.enforce_window,
-                "allow_mutation": run.settings.allow_mutation,
-                "allow_unreadable": run.settings.allow_unreadable,
-            },
+            t0=record.t0,
+            times=ran_spans(span for check in checks if (span := check.span()) is not None),
+            signoff=_signoff(record),
+            waivers=record.waivers,
+            rollback=_rollback(record),
+            deny=record.deny,
+            settings=record.settings,
         ),
     )
 
 
-def ran_spans(states: Iterable[CheckState]) -> dict[str, tuple[datetime, datetime]]:
-    """When each phase's checks really ran: the first start and the last end."""
-    return phase_times(
-        (s.gate.phase, _instant(s.started), _instant(s.finished))
-        for s in states
-        if s.started is not None and s.finished is not None and s.outcome not in _NOT_RAN
-    )
+def check_entry(check: CheckRecord) -> dict[str, Any]:
+    """The check as it appears in the evidence document."""
+    entry: dict[str, Any] = {
+        "id": check.check_id,
+        "nodeid": check.nodeid,
+        "gate": check.gate.id,
+        "phase": check.gate.phase,
+        "outcome": check.outcome.value,
+        "duration": round(check.duration, 3),
+        "message": check.message,
+        "reason": check.reason,
+        "warnings": list(check.warnings),
+        "commands": [dict(command) for command in check.commands],
+        "output": [{"section": title, "text": text} for title, text in check.output],
+    }
+    if check.attempts:
+        entry["attempts"] = [_attempt_entry(attempt) for attempt in check.attempts]
+    return entry
 
 
-def _instant(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, timezone.utc)
+def _attempt_entry(attempt: AttemptRecord) -> dict[str, Any]:
+    return {
+        "number": attempt.number,
+        "outcome": attempt.outcome.value,
+        "started": _utc_or_none(attempt.started),
+        "finished": _utc_or_none(attempt.finished),
+        "duration": round(attempt.duration, 3),
+        "message": attempt.message,
+    }
 
 
-_NOT_RAN = frozenset({Outcome.DESELECTED, Outcome.NOT_COLLECTED, Outcome.NOT_RUN, Outcome.BLOCKED})
+def _utc(seconds: float) -> str:
+    return utc(datetime.fromtimestamp(seconds, timezone.utc))
 
 
-def _signoff(run: CutoverRun) -> dict[str, Any] | None:
-    signoff = run.plan.signoff if run.plan is not None else None
+def _utc_or_none(seconds: float | None) -> str | None:
+    return None if seconds is None else _utc(seconds)
+
+
+def _signoff(record: RunRecord) -> dict[str, Any] | None:
+    signoff = record.signoff
     if signoff is None:
         return None
     roles = []
     for role in signoff.roles:
-        signature = run.signatures.get(role)
+        signature = record.signatures.get(role)
         if signature is None:
             roles.append({"role": role, "name": None, "at": None, "source": None})
         else:
@@ -98,16 +103,16 @@ def _signoff(run: CutoverRun) -> dict[str, Any] | None:
     return {"gate": signoff.gate, "roles": roles}
 
 
-def _rollback(run: CutoverRun, states: list[CheckState]) -> dict[str, Any] | None:
-    declared = run.plan.rollback if run.plan is not None else None
-    triggers = [s.check_id for s in states if s.flags.trigger]
+def _rollback(record: RunRecord) -> dict[str, Any] | None:
+    declared = record.rollback
+    triggers = [c.check_id for c in record.checks if c.trigger]
     if declared is None and not triggers:
         return None
     return {
-        "command": run.redact(declared.command) if declared is not None else "",
+        "command": declared.command if declared is not None else "",
         "runbook": declared.runbook if declared is not None else "",
         "triggers": triggers,
-        "fired": [s.check_id for s in states if s.flags.trigger and s.outcome in FAILING],
+        "fired": [c.check_id for c in record.checks if c.trigger and c.outcome in FAILING],
     }
 
 

@@ -18,9 +18,9 @@ from pytest_cutover.run.observations import describe_failure, record
 if TYPE_CHECKING:
     from pytest_cutover.run.concurrency import Handle
 
-#: The pool's run of a declared check, when its gate runs concurrently; taken by the check's
-#: first run, so that a rerun (pytest-rerunfailures) runs the check again.
-PREFETCH_KEY: pytest.StashKey[Handle] = pytest.StashKey()
+#: The pool's run of a declared check, started ahead with the rest of its gate; taken by the
+#: check's first run, so that a rerun (pytest-rerunfailures) runs the check again.
+STARTED_AHEAD_KEY: pytest.StashKey[Handle] = pytest.StashKey()
 #: Whether a declared check held, by its own result: what its reports must agree with.
 VERDICT_KEY: pytest.StashKey[bool] = pytest.StashKey()
 
@@ -87,11 +87,11 @@ class PlanCheckItem(pytest.Item):
 
     def runtest(self) -> None:
         self.stash[VERDICT_KEY] = False
-        handle = self.stash.get(PREFETCH_KEY, None)
+        handle = self.stash.get(STARTED_AHEAD_KEY, None)
         if handle is None:
             result = self.evaluate()
         else:
-            del self.stash[PREFETCH_KEY]
+            del self.stash[STARTED_AHEAD_KEY]
             result = _wait_for(handle)
         record(self, result)
         parent = self.parent
