@@ -15,11 +15,10 @@ from collections.abc import Generator
 import pytest
 
 from pytest_cutover import hookspecs
-from pytest_cutover.run.concurrency import DEFAULT_WORKERS
 from pytest_cutover.run.fixtures import cutover
 from pytest_cutover.run.lookout import LOOKOUT_NAME, Lookout, run_redactor, wants_run
 from pytest_cutover.run.markers import MARKERS
-from pytest_cutover.run.settings import redact_patterns
+from pytest_cutover.run.settings import DEFAULT_WORKERS, redact_patterns
 from pytest_cutover.safety.redact import RunRedactor, redact_metadata, redacted_id
 
 HTML_NAME = "cutover-html"

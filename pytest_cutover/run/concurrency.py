@@ -34,9 +34,6 @@ if TYPE_CHECKING:
 
     from pytest_cutover.run.state import CheckState, RunState
 
-#: Checks of one gate that run at once unless --cutover-workers says otherwise.
-DEFAULT_WORKERS = 64
-
 
 class Execution(NamedTuple):
     """What running one check in the pool produced: a result or an error, and its processes."""

@@ -13,7 +13,7 @@ from cutover_checks import CheckError, CheckResult
 from pytest_cutover import messages
 from pytest_cutover.model.cutover import Plan, PlanCheck
 from pytest_cutover.plan.signoff import Signature
-from pytest_cutover.run.observations import describe_failure, record
+from pytest_cutover.run.observations import describe_failure, record, strict_result
 
 if TYPE_CHECKING:
     from pytest_cutover.run.concurrency import Handle
@@ -178,12 +178,6 @@ def _one_line(excinfo: pytest.ExceptionInfo[BaseException]) -> str | None:
     if isinstance(excinfo.value, pytest.fail.Exception):
         return str(excinfo.value)
     return None
-
-
-def strict_result(result: CheckResult) -> CheckResult:
-    """Under --cutover-strict, a result with warnings is a failure."""
-    message = "strict: " + "; ".join(result.warnings)
-    return CheckResult(False, message, result.details, result.commands, result.warnings)
 
 
 def _shown(check: PlanCheck) -> str:

@@ -19,6 +19,7 @@ import pytest
 
 from pytest_cutover import messages
 from pytest_cutover.run.keys import REDACTOR_KEY, STATE_KEY
+from pytest_cutover.run.markers import CHECK_MARKERS
 from pytest_cutover.run.redaction import redact_log_handlers, redact_report, redact_warning
 from pytest_cutover.safety.redact import RunRedactor
 
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
 
 #: The name :class:`Lookout` is registered under.
 LOOKOUT_NAME = "cutover-lookout"
-#: The markers that make a test a cutover check (``phase`` alone is an error to report).
-CHECK_MARKERS = frozenset({"gate", "phase"})
 #: The plan file a run has without a setting naming one, in the rootdir.
 DEFAULT_PLAN = "cutover.yaml"
 #: The plugin's ini keys (each one empty or false unless set).

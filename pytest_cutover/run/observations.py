@@ -9,12 +9,14 @@ saw is listed once, with the library's details.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from cutover_checks.result import CheckResult, CommandRun
-from pytest_cutover.safety.audit import ProcessStart
+
+if TYPE_CHECKING:
+    from pytest_cutover.safety.audit import ProcessStart
 
 #: Every CheckResult a test item produced, in order.
 RESULTS_KEY = pytest.StashKey[list[CheckResult]]()
@@ -115,3 +117,9 @@ def describe_failure(check_id: str, result: CheckResult, what: str = "") -> str:
                 lines.extend(f"    {line}" for line in text.rstrip().splitlines())
     lines.extend(f"  warning: {warning}" for warning in result.warnings)
     return "\n".join(lines)
+
+
+def strict_result(result: CheckResult) -> CheckResult:
+    """Under --cutover-strict, a result with warnings is a failure."""
+    message = "strict: " + "; ".join(result.warnings)
+    return CheckResult(False, message, result.details, result.commands, result.warnings)

@@ -27,9 +27,9 @@ from pytest_cutover.model.ordering import natural_key, reorder, same_line_key
 from pytest_cutover.model.runbook import flag_problem, flags_of, reference_problems
 from pytest_cutover.run.invocation import is_below
 from pytest_cutover.run.items import PlanCheckItem, PlanFile, SignoffItem
-from pytest_cutover.run.markers import MarkReader, Normalised, apply_marks, normalised_marks
 from pytest_cutover.run.selection import left_out_by
 from pytest_cutover.run.state import CheckState, RunState, is_distributed, is_xdist_worker
+from pytest_cutover.run.tagging import MarkReader, Normalised, apply_marks, normalised_marks
 
 #: The name :class:`Registry` is registered under.
 REGISTRY_NAME = "cutover-registry"
