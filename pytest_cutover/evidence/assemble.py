@@ -30,6 +30,7 @@ def evidence_document(record: RunRecord) -> dict[str, Any]:
             argv=record.argv,
             target=record.target,
             exit_status=record.exit_status,
+            pytest_version=record.pytest_version,
         ),
         timeline=record.timeline,
         gates=record.gates,

@@ -94,3 +94,4 @@ class RunRecord(NamedTuple):
     argv: tuple[str, ...]
     #: The folder whose git commit the evidence names.
     target: Path
+    pytest_version: str

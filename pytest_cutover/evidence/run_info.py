@@ -10,8 +10,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from pytest_cutover import __version__
 from pytest_cutover.model.clock import utc_now
 
@@ -24,6 +22,7 @@ def run_info(
     argv: Sequence[str],
     target: Path,
     exit_status: int,
+    pytest_version: str,
 ) -> dict[str, Any]:
     """The ``run`` part of the evidence document; ``argv`` is redacted already."""
     return {
@@ -35,7 +34,7 @@ def run_info(
         "cwd": str(cwd),
         "argv": list(argv),
         "python": platform.python_version(),
-        "pytest": pytest.__version__,
+        "pytest": pytest_version,
         "plugin": __version__,
         "git": git_state(target),
         "exit_status": int(exit_status),

@@ -309,6 +309,7 @@ def run_record(
         cwd=config.invocation_params.dir,
         argv=tuple(run.redact(arg) for arg in config.invocation_params.args),
         target=plan.path.parent if plan is not None else config.rootpath,
+        pytest_version=pytest.__version__,
     )
 
 
