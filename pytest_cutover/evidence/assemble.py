@@ -1,4 +1,4 @@
-"""Put the evidence document of a finished run together from its :class:`RunRecord`."""
+"""Put the evidence document of a finished run together from its :class:`FinishedRun`."""
 
 from __future__ import annotations
 
@@ -8,49 +8,49 @@ from pathlib import Path
 from typing import Any
 
 from pytest_cutover.evidence.document import RunbookFacts, build_document
-from pytest_cutover.evidence.record import AttemptRecord, CheckRecord, RunRecord
+from pytest_cutover.evidence.finished import FinishedAttempt, FinishedCheck, FinishedRun
 from pytest_cutover.evidence.run_info import run_info
 from pytest_cutover.model.clock import ran_spans, utc
 from pytest_cutover.model.decision import FAILING
 
 
-def evidence_document(record: RunRecord) -> dict[str, Any]:
-    """The evidence document of the run ``record`` describes."""
-    checks = record.checks
+def evidence_document(run: FinishedRun) -> dict[str, Any]:
+    """The evidence document of the finished ``run``."""
+    checks = run.checks
     return build_document(
         plan={
-            "name": record.name,
-            "path": record.plan_shown_as,
-            "sha256": file_sha256(record.plan_file) if record.plan_file is not None else None,
+            "name": run.name,
+            "path": run.plan_shown_as,
+            "sha256": file_sha256(run.plan_file) if run.plan_file is not None else None,
         },
         run=run_info(
-            run_id=record.run_id,
-            started=_utc(record.started),
-            cwd=record.cwd,
-            argv=record.argv,
-            target=record.target,
-            exit_status=record.exit_status,
-            pytest_version=record.pytest_version,
+            run_id=run.run_id,
+            started=_utc(run.started),
+            cwd=run.cwd,
+            argv=run.argv,
+            target=run.target,
+            exit_status=run.exit_status,
+            pytest_version=run.pytest_version,
         ),
-        timeline=record.timeline,
-        gates=record.gates,
-        decision=record.decision,
+        timeline=run.timeline,
+        gates=run.gates,
+        decision=run.decision,
         checks=[check_entry(check) for check in checks],
-        interrupted=record.interrupted,
-        internal_error=record.internal_error,
+        interrupted=run.interrupted,
+        internal_error=run.internal_error,
         runbook=RunbookFacts(
-            t0=record.t0,
+            t0=run.t0,
             times=ran_spans(span for check in checks if (span := check.span()) is not None),
-            signoff=_signoff(record),
-            waivers=record.waivers,
-            rollback=_rollback(record),
-            deny=record.deny,
-            settings=record.settings,
+            signoff=_signoff(run),
+            waivers=run.waivers,
+            rollback=_rollback(run),
+            deny=run.deny,
+            settings=run.settings,
         ),
     )
 
 
-def check_entry(check: CheckRecord) -> dict[str, Any]:
+def check_entry(check: FinishedCheck) -> dict[str, Any]:
     """The check as it appears in the evidence document."""
     entry: dict[str, Any] = {
         "id": check.check_id,
@@ -70,7 +70,7 @@ def check_entry(check: CheckRecord) -> dict[str, Any]:
     return entry
 
 
-def _attempt_entry(attempt: AttemptRecord) -> dict[str, Any]:
+def _attempt_entry(attempt: FinishedAttempt) -> dict[str, Any]:
     return {
         "number": attempt.number,
         "outcome": attempt.outcome.value,
@@ -89,13 +89,13 @@ def _utc_or_none(seconds: float | None) -> str | None:
     return None if seconds is None else _utc(seconds)
 
 
-def _signoff(record: RunRecord) -> dict[str, Any] | None:
-    signoff = record.signoff
+def _signoff(run: FinishedRun) -> dict[str, Any] | None:
+    signoff = run.signoff
     if signoff is None:
         return None
     roles = []
     for role in signoff.roles:
-        signature = record.signatures.get(role)
+        signature = run.signatures.get(role)
         if signature is None:
             roles.append({"role": role, "name": None, "at": None, "source": None})
         else:
@@ -104,16 +104,16 @@ def _signoff(record: RunRecord) -> dict[str, Any] | None:
     return {"gate": signoff.gate, "roles": roles}
 
 
-def _rollback(record: RunRecord) -> dict[str, Any] | None:
-    declared = record.rollback
-    triggers = [c.check_id for c in record.checks if c.trigger]
+def _rollback(run: FinishedRun) -> dict[str, Any] | None:
+    declared = run.rollback
+    triggers = [c.check_id for c in run.checks if c.trigger]
     if declared is None and not triggers:
         return None
     return {
         "command": declared.command if declared is not None else "",
         "runbook": declared.runbook if declared is not None else "",
         "triggers": triggers,
-        "fired": [c.check_id for c in record.checks if c.trigger and c.outcome in FAILING],
+        "fired": [c.check_id for c in run.checks if c.trigger and c.outcome in FAILING],
     }
 
 

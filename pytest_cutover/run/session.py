@@ -5,7 +5,7 @@ be one, SIGTERM starts to end it like Ctrl-C and a previous bundle in the
 evidence folder is moved aside. At the end, the checks that never ran get their
 reason, the decision is made with the pure :func:`~pytest_cutover.model.decision.decide`,
 and the finished run is handed to the evidence code as a plain
-:class:`~pytest_cutover.evidence.record.RunRecord`.
+:class:`~pytest_cutover.evidence.finished.FinishedRun`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from pytest_cutover import messages
-from pytest_cutover.evidence.record import AttemptRecord, CheckRecord, RunRecord
+from pytest_cutover.evidence.finished import FinishedAttempt, FinishedCheck, FinishedRun
 from pytest_cutover.model.clock import ran_spans, utc, window_problems, windows
 from pytest_cutover.model.decision import FAILING, CheckOutcome, Decision, Outcome, Verdict, decide
 from pytest_cutover.model.waivers import waiver_records
@@ -114,7 +114,7 @@ class SessionEnd:
             self._undo_evidence()
             return
         explain_unrun(states, session, interrupted)
-        checks = tuple(check_record(state) for state in states)
+        checks = tuple(finished_check(state) for state in states)
         decision = run.decision = self._decide(checks, exitstatus)
         self.config.hook.pytest_cutover_decision(config=self.config, decision=decision)
         from pytest_cutover.integrations.junitxml import (  # noqa: PLC0415 - when deciding
@@ -129,8 +129,8 @@ class SessionEnd:
             add_decision(writer, decision, strict=run.settings.strict)
         failed_to_write = False
         if run.settings.evidence is not None:
-            record = run_record(self.config, run, checks, decision, exitstatus)
-            failed_to_write = not self._write_bundle(run.settings.evidence, record)
+            finished = finished_run(self.config, run, checks, decision, exitstatus)
+            failed_to_write = not self._write_bundle(run.settings.evidence, finished)
         conditional = decision.verdict is Verdict.CONDITIONAL_GO and run.settings.strict
         if (not decision.go or failed_to_write or conditional) and session.exitstatus in (
             pytest.ExitCode.OK,
@@ -138,7 +138,7 @@ class SessionEnd:
         ):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
-    def _decide(self, checks: tuple[CheckRecord, ...], exitstatus: int) -> Decision:
+    def _decide(self, checks: tuple[FinishedCheck, ...], exitstatus: int) -> Decision:
         run = self.run
         assert run.catalog is not None
         outcomes = [
@@ -189,7 +189,7 @@ class SessionEnd:
             ]
         return problems
 
-    def _window_problems(self, checks: tuple[CheckRecord, ...]) -> list[str]:
+    def _window_problems(self, checks: tuple[FinishedCheck, ...]) -> list[str]:
         """Phases that ran outside their window on the clock (none without a T0)."""
         run = self.run
         if run.t0 is None or run.catalog is None:
@@ -197,13 +197,13 @@ class SessionEnd:
         spans = ran_spans(span for check in checks if (span := check.span()) is not None)
         return window_problems(windows(run.catalog.timeline, run.t0), spans)
 
-    def _write_bundle(self, directory: Path, record: RunRecord) -> bool:
+    def _write_bundle(self, directory: Path, finished: FinishedRun) -> bool:
         """Write the evidence bundle; say where in the summary, or why it could not be."""
         from pytest_cutover.evidence.assemble import evidence_document  # noqa: PLC0415 - with evidence
         from pytest_cutover.evidence.bundle import BundleError, finish_run, write_bundle  # noqa: PLC0415
 
         run = self.run
-        document = evidence_document(record)
+        document = evidence_document(finished)
         run.redact.refresh()
         if run.redact.generation:  # a secret appeared during the run: redact all again
             document = run.redact.deep(document)  # type: ignore[assignment]  # same shape
@@ -235,20 +235,20 @@ def explain_unrun(states: list[CheckState], session: pytest.Session, interrupted
                 state.warnings = (*state.warnings, note)
 
 
-def check_record(state: CheckState) -> CheckRecord:
+def finished_check(state: CheckState) -> FinishedCheck:
     """The finished check ``state`` as a plain value, its output cut to its bound."""
     limit = FAILED_OUTPUT_LIMIT if state.outcome in FAILING else PASSED_OUTPUT_LIMIT
     commands = list(state.commands)
-    attempts: tuple[AttemptRecord, ...] = ()
+    attempts: tuple[FinishedAttempt, ...] = ()
     if state.attempts:
         last = state.last_attempt()
         every = (*state.attempts, last)
         commands = [*(c for attempt in state.attempts for c in attempt.commands), *last.commands]
         attempts = tuple(
-            AttemptRecord(a.number, a.outcome, a.started, a.finished, a.duration, a.message)
+            FinishedAttempt(a.number, a.outcome, a.started, a.finished, a.duration, a.message)
             for a in every
         )
-    return CheckRecord(
+    return FinishedCheck(
         state.check_id,
         state.nodeid,
         state.gate,
@@ -266,13 +266,13 @@ def check_record(state: CheckState) -> CheckRecord:
     )
 
 
-def run_record(
+def finished_run(
     config: pytest.Config,
     run: RunState,
-    checks: tuple[CheckRecord, ...],
+    checks: tuple[FinishedCheck, ...],
     decision: Decision,
     exitstatus: int,
-) -> RunRecord:
+) -> FinishedRun:
     """The finished run as a plain value, for the evidence code."""
     assert run.catalog is not None
     plan = run.plan
@@ -280,7 +280,7 @@ def run_record(
     rollback = plan.rollback if plan is not None else None
     if rollback is not None:
         rollback = rollback._replace(command=run.redact(rollback.command))
-    return RunRecord(
+    return FinishedRun(
         name=run.catalog.name,
         plan_file=plan.path if plan is not None else None,
         plan_shown_as=settings.plan_shown_as if plan is not None else None,

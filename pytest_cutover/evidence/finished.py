@@ -1,6 +1,6 @@
 """A finished run as plain values: what the pytest shell hands to the evidence code.
 
-The session builds one :class:`RunRecord` at the end of a cutover run; the
+The session builds one :class:`FinishedRun` at the end of a cutover run; the
 evidence document is assembled from it alone. Nothing here knows pytest or the
 run's live objects. Times are seconds since the epoch, turned into ISO-8601 text
 only when the document is written.
@@ -21,7 +21,7 @@ from pytest_cutover.plan.signoff import Signature
 NOT_RAN = frozenset({Outcome.DESELECTED, Outcome.NOT_COLLECTED, Outcome.NOT_RUN, Outcome.BLOCKED})
 
 
-class AttemptRecord(NamedTuple):
+class FinishedAttempt(NamedTuple):
     """One attempt of a check that ran more than once (pytest-rerunfailures)."""
 
     number: int
@@ -32,7 +32,7 @@ class AttemptRecord(NamedTuple):
     message: str
 
 
-class CheckRecord(NamedTuple):
+class FinishedCheck(NamedTuple):
     """One check of the finished run: what became of it, and what it observed."""
 
     check_id: str
@@ -52,7 +52,7 @@ class CheckRecord(NamedTuple):
     #: A rollback trigger of the plan.
     trigger: bool
     #: All of its attempts, the last one too, when it ran more than once.
-    attempts: tuple[AttemptRecord, ...] = ()
+    attempts: tuple[FinishedAttempt, ...] = ()
 
     def span(self) -> tuple[str, float, float] | None:
         """Its phase and when it started and finished, if it ran."""
@@ -61,7 +61,7 @@ class CheckRecord(NamedTuple):
         return self.gate.phase, self.started, self.finished
 
 
-class RunRecord(NamedTuple):
+class FinishedRun(NamedTuple):
     """A finished cutover run, decided: everything its evidence document says."""
 
     name: str
@@ -71,7 +71,7 @@ class RunRecord(NamedTuple):
     timeline: Timeline
     gates: tuple[Gate, ...]
     #: In run order.
-    checks: tuple[CheckRecord, ...]
+    checks: tuple[FinishedCheck, ...]
     t0: datetime | None
     signoff: Signoff | None
     signatures: Mapping[str, Signature]
