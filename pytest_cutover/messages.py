@@ -152,6 +152,10 @@ NO_SIGNATURE = (
     "no sign-off from {role}; give --cutover-signoff {role}=NAME or add it to the sign-off file"
 )
 SIGNED = "signed off by {name} at {at}"
+#: A skipped check's reason (a waived or advisory failure, a block): in pytest's report and JUnit.
+SETTLED = "{outcome}: {why}"
+#: In place of what was cut from a long output or message.
+OUTPUT_CUT = "[... {count} characters cut ...]"
 
 # -- the decision ---------------------------------------------------------------
 REASON_INTERRUPTED = "the run was interrupted before every check ran"
@@ -182,6 +186,8 @@ PROBLEM_COLLECTION_ERROR_ANYWHERE = (
 )
 REASON_GATE = "gate {gate} {status}: {detail}"
 REASON_NO_CHECKS = "it has no checks"
+COUNT = "{count} {outcome}"
+NO_CHECKS_COUNTED = "no checks"
 REASON_TRIGGER = "rollback trigger {check} failed: {message}"
 REASON_WARNED = "advisory check {check} failed: {message}"
 DECISION_HEADLINE = "{verdict}: {name}"

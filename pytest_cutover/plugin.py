@@ -22,6 +22,7 @@ from pytest_cutover.run.settings import DEFAULT_WORKERS, redact_patterns
 from pytest_cutover.safety.redact import RunRedactor, redact_metadata, redacted_id
 
 HTML_NAME = "cutover-html"
+JUNIT_NAME = "cutover-junitxml"
 
 __all__ = ["cutover"]  # the fixture, found by pytest in this plugin module
 
@@ -177,6 +178,10 @@ def pytest_configure(config: pytest.Config) -> None:
         from pytest_cutover.integrations.pytest_html import HtmlReportEnrichment  # noqa: PLC0415 - with --html
 
         config.pluginmanager.register(HtmlReportEnrichment(config), HTML_NAME)
+    if config.getoption("xmlpath", None):
+        from pytest_cutover.integrations.junitxml import JunitDecision  # noqa: PLC0415 - with --junitxml
+
+        config.pluginmanager.register(JunitDecision(config), JUNIT_NAME)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -187,9 +192,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
             close_run(config)
         config.pluginmanager.unregister(lookout)
-    html = config.pluginmanager.get_plugin(HTML_NAME)
-    if html is not None:
-        config.pluginmanager.unregister(html)
+    for name in (HTML_NAME, JUNIT_NAME):
+        plugin = config.pluginmanager.get_plugin(name)
+        if plugin is not None:
+            config.pluginmanager.unregister(plugin)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -11,15 +11,18 @@ the file is rendered again and compared byte for byte, which catches any other e
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pytest_cutover import messages
+
+if TYPE_CHECKING:
+    from pytest_cutover.evidence.records import EvidenceDocument
 
 RENDERED = ("closeout.md", "junit.xml", "report.html")
 
 
 def agreement_problems(
-    document: Mapping[str, Any], files: Mapping[str, bytes], version: str
+    document: EvidenceDocument, files: Mapping[str, bytes], version: str
 ) -> list[str]:
     """Where the rendered ``files`` (name to content) disagree with ``document``; they are
     rendered again when ``version`` (this pytest-cutover) is the one that wrote them."""
@@ -27,7 +30,7 @@ def agreement_problems(
     from pytest_cutover.evidence.junit import render_junit  # noqa: PLC0415
     from pytest_cutover.evidence.report import render_report  # noqa: PLC0415
 
-    renderers: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    renderers: dict[str, Callable[[EvidenceDocument], str]] = {
         "closeout.md": render_closeout,
         "junit.xml": render_junit,
         "report.html": render_report,
@@ -44,7 +47,7 @@ def agreement_problems(
     return problems
 
 
-def _file_problems(name: str, document: Mapping[str, Any], data: bytes) -> list[str]:
+def _file_problems(name: str, document: EvidenceDocument, data: bytes) -> list[str]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -59,7 +62,7 @@ def _file_problems(name: str, document: Mapping[str, Any], data: bytes) -> list[
 
 
 def stamp_problems(
-    name: str, stamp: tuple[str, str] | None, document: Mapping[str, Any]
+    name: str, stamp: tuple[str, str] | None, document: EvidenceDocument
 ) -> list[str]:
     """Where the run id and decision a file carries differ from ``document``'s.
 
@@ -80,7 +83,7 @@ def stamp_problems(
     return problems
 
 
-def _junit_problems(document: Mapping[str, Any], data: bytes) -> list[str]:
+def _junit_problems(document: EvidenceDocument, data: bytes) -> list[str]:
     from pytest_cutover.evidence.junit import expected_cases, read_junit  # noqa: PLC0415
 
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pytest_cutover.evidence.document import RunbookFacts, build_document
 from pytest_cutover.evidence.finished import FinishedAttempt, FinishedCheck, FinishedRun
@@ -13,8 +13,18 @@ from pytest_cutover.evidence.run_info import run_info
 from pytest_cutover.model.clock import ran_spans, utc
 from pytest_cutover.model.decision import FAILING
 
+if TYPE_CHECKING:
+    from pytest_cutover.evidence.records import (
+        AttemptRecord,
+        CheckRecord,
+        EvidenceDocument,
+        RollbackRecord,
+        SignoffRecord,
+        SignoffRoleRecord,
+    )
 
-def evidence_document(run: FinishedRun) -> dict[str, Any]:
+
+def evidence_document(run: FinishedRun) -> EvidenceDocument:
     """The evidence document of the finished ``run``."""
     checks = run.checks
     return build_document(
@@ -50,9 +60,9 @@ def evidence_document(run: FinishedRun) -> dict[str, Any]:
     )
 
 
-def check_entry(check: FinishedCheck) -> dict[str, Any]:
+def check_entry(check: FinishedCheck) -> CheckRecord:
     """The check as it appears in the evidence document."""
-    entry: dict[str, Any] = {
+    entry: CheckRecord = {
         "id": check.check_id,
         "nodeid": check.nodeid,
         "gate": check.gate.id,
@@ -62,7 +72,7 @@ def check_entry(check: FinishedCheck) -> dict[str, Any]:
         "message": check.message,
         "reason": check.reason,
         "warnings": list(check.warnings),
-        "commands": [dict(command) for command in check.commands],
+        "commands": list(check.commands),
         "output": [{"section": title, "text": text} for title, text in check.output],
     }
     if check.attempts:
@@ -70,7 +80,7 @@ def check_entry(check: FinishedCheck) -> dict[str, Any]:
     return entry
 
 
-def _attempt_entry(attempt: FinishedAttempt) -> dict[str, Any]:
+def _attempt_entry(attempt: FinishedAttempt) -> AttemptRecord:
     return {
         "number": attempt.number,
         "outcome": attempt.outcome.value,
@@ -89,22 +99,22 @@ def _utc_or_none(seconds: float | None) -> str | None:
     return None if seconds is None else _utc(seconds)
 
 
-def _signoff(run: FinishedRun) -> dict[str, Any] | None:
+def _signoff(run: FinishedRun) -> SignoffRecord | None:
     signoff = run.signoff
     if signoff is None:
         return None
-    roles = []
+    roles: list[SignoffRoleRecord] = []
     for role in signoff.roles:
         signature = run.signatures.get(role)
         if signature is None:
             roles.append({"role": role, "name": None, "at": None, "source": None})
         else:
-            entry = {"name": signature.name, "at": signature.at, "source": signature.source}
-            roles.append({"role": role, **entry})
+            at, source = signature.at, signature.source
+            roles.append({"role": role, "name": signature.name, "at": at, "source": source})
     return {"gate": signoff.gate, "roles": roles}
 
 
-def _rollback(run: FinishedRun) -> dict[str, Any] | None:
+def _rollback(run: FinishedRun) -> RollbackRecord | None:
     declared = run.rollback
     triggers = [c.check_id for c in run.checks if c.trigger]
     if declared is None and not triggers:

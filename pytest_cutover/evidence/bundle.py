@@ -32,13 +32,16 @@ import shutil
 import stat
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from functools import cache
-from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_cutover import messages
 from pytest_cutover.evidence.document import disagreements
+from pytest_cutover.model.vocabulary import cut
+from pytest_cutover.schema import load_schema
+
+if TYPE_CHECKING:
+    from pytest_cutover.evidence.records import EvidenceDocument
 
 MANIFEST = "MANIFEST.sha256"
 CONTENTS = ("closeout.md", "evidence.json", "junit.xml", "report.html")
@@ -118,7 +121,7 @@ def _run_id_of(directory: Path) -> str | None:
     return run_id if isinstance(run_id, str) and re.fullmatch(r"[\w.-]+", run_id) else None
 
 
-def write_bundle(directory: Path, document: Mapping[str, Any]) -> None:
+def write_bundle(directory: Path, document: EvidenceDocument) -> None:
     """Render every file of the bundle from ``document`` and put the bundle at ``directory``."""
     problem = check_destination(directory)
     if problem is not None:
@@ -128,7 +131,7 @@ def write_bundle(directory: Path, document: Mapping[str, Any]) -> None:
     from pytest_cutover.evidence.junit import stream_junit  # noqa: PLC0415
     from pytest_cutover.evidence.report import stream_report  # noqa: PLC0415
 
-    renderers: dict[str, Callable[[Mapping[str, Any]], Iterable[str]]] = {
+    renderers: dict[str, Callable[[EvidenceDocument], Iterable[str]]] = {
         "report.html": stream_report,
         "closeout.md": stream_closeout,
         "junit.xml": stream_junit,
@@ -153,7 +156,7 @@ def write_bundle(directory: Path, document: Mapping[str, Any]) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _stream_json(document: Mapping[str, Any]) -> Iterable[str]:
+def _stream_json(document: EvidenceDocument) -> Iterable[str]:
     yield from json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(document)
     yield "\n"
 
@@ -382,17 +385,14 @@ def _evidence_problems(contents: Mapping[str, bytes]) -> list[str]:
     return [*problems, *agreement_problems(document, rendered, __version__)]
 
 
-def _short(text: str, limit: int = 300) -> str:
-    """``text`` cut to ``limit`` characters: a schema message quotes the value it refuses."""
-    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+def _short(text: str) -> str:
+    """``text`` cut to one line's worth: a schema message quotes the value it refuses."""
+    return cut(text, 300, one_line=True)
 
 
-@cache
 def evidence_schema() -> dict[str, Any]:
     """The JSON Schema of ``evidence.json``, shipped in the package."""
-    text = files("pytest_cutover").joinpath("schema/evidence.schema.json").read_text("utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
+    return load_schema("evidence")
 
 
 def _digest(path: Path) -> str:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
-import shlex
-from collections import Counter
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from pytest_cutover.evidence import markdown
 from pytest_cutover.evidence.document import OUT_OF_SCOPE
+from pytest_cutover.model.vocabulary import counts, shown_command
+
+if TYPE_CHECKING:
+    from pytest_cutover.evidence.records import EvidenceDocument
 
 #: The closeout's first line: a comment no renderer shows, that ``verify`` reads back.
 STAMP = "<!-- cutover-run-id: {run_id}; cutover-decision: {decision} -->"
@@ -28,17 +30,17 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters.update(
-        md=markdown.text, code=markdown.code, fence=markdown.fence, shell=shlex.join
+        md=markdown.text, code=markdown.code, fence=markdown.fence, shell=shown_command
     )
     return environment
 
 
-def render_closeout(document: Mapping[str, Any]) -> str:
+def render_closeout(document: EvidenceDocument) -> str:
     """The closeout of the run in ``document``, as one string."""
     return "".join(stream_closeout(document))
 
 
-def stream_closeout(document: Mapping[str, Any]) -> Iterator[str]:
+def stream_closeout(document: EvidenceDocument) -> Iterator[str]:
     """The closeout of the run in ``document``, piece by piece."""
     gates = [{**gate, "counts": _counts(document, gate["id"])} for gate in document["gates"]]
     out_of_scope = [gate["id"] for gate in document["gates"] if gate["status"] == OUT_OF_SCOPE]
@@ -76,9 +78,8 @@ def stream_closeout(document: Mapping[str, Any]) -> Iterator[str]:
     )
 
 
-def _counts(document: Mapping[str, Any], gate_id: str) -> str:
-    tally = Counter(c["outcome"] for c in document["checks"] if c["gate"] == gate_id)
-    return ", ".join(f"{count} {outcome}" for outcome, count in tally.items()) or "no checks"
+def _counts(document: EvidenceDocument, gate_id: str) -> str:
+    return counts(c["outcome"] for c in document["checks"] if c["gate"] == gate_id)
 
 
 def _stamp_value(value: object) -> str:

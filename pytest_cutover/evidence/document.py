@@ -9,13 +9,25 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pytest_cutover.model.clock import parse_instant, utc, window_problems, windows
 from pytest_cutover.model.cutover import Gate, Timeline
 from pytest_cutover.model.decision import CheckOutcome, Decision, Outcome, decide
-from pytest_cutover.model.runbook import mutating_commands
-from pytest_cutover.safety.mutation import deny_list
+from pytest_cutover.safety.mutation import deny_list, mutating_commands
+
+if TYPE_CHECKING:
+    from pytest_cutover.evidence.records import (
+        CheckRecord,
+        EvidenceDocument,
+        ListedCommand,
+        PlanRecord,
+        RollbackRecord,
+        RunInfo,
+        SettingsRecord,
+        SignoffRecord,
+        WaiverRecord,
+    )
 
 SCHEMA_VERSION = 1
 OUT_OF_SCOPE = "OUT OF SCOPE"
@@ -23,20 +35,20 @@ OUT_OF_SCOPE = "OUT OF SCOPE"
 
 def build_document(
     *,
-    plan: Mapping[str, Any],
-    run: Mapping[str, Any],
+    plan: PlanRecord,
+    run: RunInfo,
     timeline: Timeline,
     gates: Sequence[Gate],
     decision: Decision,
-    checks: Sequence[Mapping[str, Any]],
+    checks: Sequence[CheckRecord],
     interrupted: bool,
     internal_error: bool,
     runbook: RunbookFacts | None = None,
-) -> dict[str, Any]:
+) -> EvidenceDocument:
     """The evidence document of a run; ``checks`` are in run order."""
     runbook = runbook or RunbookFacts()
     statuses = {result.gate.id: result.status.value for result in decision.gates}
-    commands = [
+    commands: list[ListedCommand] = [
         {"check": check["id"], "argv": command["argv"], "exit_code": command["exit_code"]}
         for check in checks
         for command in check["commands"]
@@ -46,9 +58,9 @@ def build_document(
     ran = [c["argv"] for check in checks for c in check["commands"] if c["source"] != "blocked"]
     return {
         "schema_version": SCHEMA_VERSION,
-        "plan": dict(plan),
+        "plan": {**plan},
         "run": {**run, "interrupted": interrupted, "internal_error": internal_error},
-        "settings": dict(runbook.settings),
+        "settings": {**runbook.settings},
         "decision": {
             "verdict": decision.verdict.value,
             "reasons": list(decision.reasons),
@@ -92,32 +104,34 @@ def build_document(
     }
 
 
+#: The settings of a run given none.
+_DEFAULT_SETTINGS: SettingsRecord = {
+    "fail_fast": "gate",
+    "strict": False,
+    "enforce_window": False,
+    "allow_mutation": False,
+    "allow_unreadable": False,
+}
+
+
 @dataclass(frozen=True)
 class RunbookFacts:
     """What the runbook added to a run: the clock, sign-offs, waivers, rollback, settings."""
 
     t0: datetime | None = None
     times: Mapping[str, tuple[datetime, datetime]] = field(default_factory=dict)
-    signoff: Mapping[str, Any] | None = None
-    waivers: Sequence[Mapping[str, Any]] = ()
-    rollback: Mapping[str, Any] | None = None
+    signoff: SignoffRecord | None = None
+    waivers: Sequence[WaiverRecord] = ()
+    rollback: RollbackRecord | None = None
     deny: Sequence[str] = ()
-    settings: Mapping[str, Any] = field(
-        default_factory=lambda: {
-            "fail_fast": "gate",
-            "strict": False,
-            "enforce_window": False,
-            "allow_mutation": False,
-            "allow_unreadable": False,
-        }
-    )
+    settings: SettingsRecord = field(default_factory=_DEFAULT_SETTINGS.copy)
 
 
 def _utc_or_none(moment: datetime | None) -> str | None:
     return utc(moment) if moment is not None else None
 
 
-def recompute(document: Mapping[str, Any]) -> Decision:
+def recompute(document: EvidenceDocument) -> Decision:
     """The decision the recorded outcomes lead to, by the same rules as the run."""
     gates = [Gate(g["id"], g["phase"], g["title"]) for g in document["gates"]]
     checks = [
@@ -131,7 +145,7 @@ def recompute(document: Mapping[str, Any]) -> Decision:
         )
         for c in document["checks"]
     ]
-    rollback = document["rollback"] or {}
+    rollback = document["rollback"]
     return decide(
         document["plan"]["name"],
         gates,
@@ -140,13 +154,13 @@ def recompute(document: Mapping[str, Any]) -> Decision:
         problems=document["decision"].get("problems", []),
         interrupted=document["run"]["interrupted"],
         internal_error=document["run"]["internal_error"],
-        triggers=set(rollback.get("triggers", [])),
+        triggers=set(rollback["triggers"]) if rollback is not None else set(),
         window_problems=_recorded_window_problems(document),
         enforce_window=document["settings"]["enforce_window"],
     )
 
 
-def _recorded_window_problems(document: Mapping[str, Any]) -> list[str]:
+def _recorded_window_problems(document: EvidenceDocument) -> list[str]:
     """The window problems the recorded phase times show, by the same rule as the run."""
     if document["t0"] is None:
         return []
@@ -159,7 +173,7 @@ def _recorded_window_problems(document: Mapping[str, Any]) -> list[str]:
     return window_problems(windows(timeline, parse_instant(document["t0"])), actual)
 
 
-def disagreements(document: Mapping[str, Any]) -> list[str]:
+def disagreements(document: EvidenceDocument) -> list[str]:
     """Where the recorded decision and gate statuses differ from the recomputed ones."""
     decision = recompute(document)
     problems = []

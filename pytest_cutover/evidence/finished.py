@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from pytest_cutover.model.cutover import Gate, Rollback, Signoff, Timeline
 from pytest_cutover.model.decision import Decision, Outcome
+from pytest_cutover.model.vocabulary import NOT_RAN
 from pytest_cutover.plan.signoff import Signature
 
-#: Outcomes of checks that never ran: they say nothing of when their phase ran.
-NOT_RAN = frozenset({Outcome.DESELECTED, Outcome.NOT_COLLECTED, Outcome.NOT_RUN, Outcome.BLOCKED})
+if TYPE_CHECKING:
+    from pytest_cutover.evidence.records import CommandRecord, SettingsRecord
+    from pytest_cutover.model.waivers import WaiverRecord
 
 
 class FinishedAttempt(NamedTuple):
@@ -44,7 +46,7 @@ class FinishedCheck(NamedTuple):
     reason: str
     warnings: tuple[str, ...]
     #: Every command it ran, redacted and bounded (those of all its attempts).
-    commands: Sequence[Mapping[str, Any]]
+    commands: Sequence[CommandRecord]
     #: Its captured output, each section already cut to its bound.
     output: Sequence[tuple[str, str]]
     started: float | None
@@ -76,12 +78,12 @@ class FinishedRun(NamedTuple):
     signoff: Signoff | None
     signatures: Mapping[str, Signature]
     #: Every waiver with its status (APPLIED, EXPIRED or UNUSED).
-    waivers: Sequence[Mapping[str, Any]]
+    waivers: Sequence[WaiverRecord]
     #: The plan's rollback, its command redacted.
     rollback: Rollback | None
     deny: tuple[str, ...]
     #: The settings that change a decision, by name.
-    settings: Mapping[str, Any]
+    settings: SettingsRecord
     run_id: str
     #: In seconds since the epoch.
     started: float

@@ -5,8 +5,11 @@ output with (``junit-10.xsd``): it allows properties on the test suite only, so
 each gate's status, phase and checks are suite properties; the decision is a
 test case of its own (``cutover.decision``) that fails whenever the decision
 does not let the cutover proceed, so that a JUnit reader sees a NO-GO even when
-no single check failed. Earlier failed attempts of a rerun check are
-``rerunFailure`` (still failing) or ``flakyFailure`` (passed in the end).
+no single check failed. Each check's category is the vocabulary's
+(:data:`pytest_cutover.model.vocabulary.JUNIT_KIND`): a failure the run accepted,
+WAIVED or WARN, is ``skipped`` with a message naming it and the failure, as in
+pytest's own file. Earlier failed attempts of a rerun check are ``rerunFailure``
+(still failing) or ``flakyFailure`` (passed in the end).
 
 Written piece by piece, so twenty thousand checks never sit in memory as one tree.
 """
@@ -15,15 +18,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from xml.sax.saxutils import escape, quoteattr
+
+from pytest_cutover.model.vocabulary import junit_kind, settled_message, shown_command
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
-_FAILED = {"failed"}
-_ERRORED = {"errored"}
-_SKIPPED = {"blocked", "waived", "skipped", "xfailed", "not run", "not collected"}
+    from pytest_cutover.evidence.records import CheckRecord, EvidenceDocument
 
 #: The decision's test case: class name and name (its node id is ``cutover::decision``).
 DECISION_CLASS, DECISION_NAME = "cutover", "decision"
@@ -64,21 +67,12 @@ def gate_properties(gates: Iterable[tuple[str, str, str, Sequence[str]]]) -> lis
     ]
 
 
-def _kind(outcome: str) -> str:
-    """How JUnit shows a check with ``outcome``: failure, error, skipped or passed."""
-    if outcome in _FAILED:
-        return "failure"
-    if outcome in _ERRORED:
-        return "error"
-    return "skipped" if outcome in _SKIPPED else "passed"
-
-
-def _address(check: Mapping[str, Any]) -> tuple[str, str]:
+def _address(check: CheckRecord) -> tuple[str, str]:
     classname, name = test_address(check["nodeid"])
     return classname or check["gate"], name or check["id"]
 
 
-def _decision_case_of(document: Mapping[str, Any]) -> DecisionCase:
+def _decision_case_of(document: EvidenceDocument) -> DecisionCase:
     decision = document["decision"]
     return decision_case(
         decision["verdict"],
@@ -88,12 +82,12 @@ def _decision_case_of(document: Mapping[str, Any]) -> DecisionCase:
     )
 
 
-def expected_cases(document: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+def expected_cases(document: EvidenceDocument) -> list[tuple[str, str, str]]:
     """Each test case the JUnit XML of ``document`` holds: class name, name and kind."""
     fails = _decision_case_of(document).fails
     decision = (DECISION_CLASS, DECISION_NAME, "failure" if fails else "passed")
-    checks = [check for check in document["checks"] if check["outcome"] != "deselected"]
-    return [decision, *((*_address(check), _kind(check["outcome"])) for check in checks)]
+    cases = [(check, junit_kind(check["outcome"])) for check in document["checks"]]
+    return [decision, *((*_address(check), kind) for check, kind in cases if kind is not None)]
 
 
 class JunitFacts(NamedTuple):
@@ -147,22 +141,23 @@ def _read_end(
         element.clear()
 
 
-def render_junit(document: Mapping[str, Any]) -> str:
+def render_junit(document: EvidenceDocument) -> str:
     """The JUnit XML of the evidence document, as one string."""
     return "".join(stream_junit(document))
 
 
-def stream_junit(document: Mapping[str, Any]) -> Iterator[str]:
+def stream_junit(document: EvidenceDocument) -> Iterator[str]:
     """The JUnit XML of the evidence document; CI dashboards see the decision as a test."""
-    checks = [check for check in document["checks"] if check["outcome"] != "deselected"]
+    checks = [check for check in document["checks"] if junit_kind(check["outcome"]) is not None]
+    kinds = [junit_kind(check["outcome"]) for check in checks]
     decision = document["decision"]
     case = _decision_case_of(document)
     suite = {
         "name": document["plan"]["name"],
         "tests": len(checks) + 1,
-        "failures": sum(c["outcome"] in _FAILED for c in checks) + case.fails,
-        "errors": sum(c["outcome"] in _ERRORED for c in checks),
-        "skipped": sum(c["outcome"] in _SKIPPED for c in checks),
+        "failures": kinds.count("failure") + case.fails,
+        "errors": kinds.count("error"),
+        "skipped": kinds.count("skipped"),
         "time": f"{sum(c['duration'] for c in checks):.3f}",
         "timestamp": document["run"]["started"],
         "hostname": document["run"]["host"],
@@ -191,7 +186,7 @@ def _decision(case: DecisionCase) -> Iterator[str]:
     yield "  </testcase>\n"
 
 
-def _case(check: Mapping[str, Any]) -> Iterator[str]:
+def _case(check: CheckRecord) -> Iterator[str]:
     classname, name = _address(check)
     attributes = {
         "classname": classname,
@@ -200,26 +195,26 @@ def _case(check: Mapping[str, Any]) -> Iterator[str]:
     }
     yield f"  <testcase {_attributes(attributes)}>\n"
     detail = "\n".join(
-        f"$ {' '.join(c['argv'])} -> exit {c['exit_code']}" for c in check["commands"]
+        f"$ {shown_command(c['argv'])} -> exit {c['exit_code']}" for c in check["commands"]
     )
     outcome = check["outcome"]
-    if outcome in _FAILED | _ERRORED:
-        tag = "failure" if outcome in _FAILED else "error"
+    kind = junit_kind(outcome)
+    if kind in ("failure", "error"):
         text = _text(detail or check["message"])
-        yield f"    <{tag} message={_attr(check['message'])}>{text}</{tag}>\n"
-    elif outcome in _SKIPPED:
-        message = f"{outcome}: {check['reason'] or check['message']}"
+        yield f"    <{kind} message={_attr(check['message'])}>{text}</{kind}>\n"
+    elif kind == "skipped":
+        message = settled_message(outcome, check["reason"] or check["message"])
         yield f"    <skipped message={_attr(message)} />\n"
     earlier = check.get("attempts", [])[:-1]
-    kind = "rerunFailure" if outcome in _FAILED | _ERRORED else "flakyFailure"
+    rerun = "rerunFailure" if kind in ("failure", "error") else "flakyFailure"
     for attempt in earlier:
         message = f"attempt {attempt['number']} {attempt['outcome']}: {attempt['message']}"
-        yield f"    <{kind} message={_attr(message)} type={_attr(attempt['outcome'])} />\n"
+        yield f"    <{rerun} message={_attr(message)} type={_attr(attempt['outcome'])} />\n"
     yield f"    <system-out>{_text(_system_out(check, detail))}</system-out>\n"
     yield "  </testcase>\n"
 
 
-def _system_out(check: Mapping[str, Any], detail: str) -> str:
+def _system_out(check: CheckRecord, detail: str) -> str:
     """The check's gate and phase (the schema has no properties on a test case), its commands."""
     lines = [f"cutover gate {check['gate']}, phase {check['phase']}, {check['outcome']}"]
     return "\n".join([*lines, detail] if detail else lines)

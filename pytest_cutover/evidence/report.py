@@ -4,27 +4,18 @@ from __future__ import annotations
 
 import html
 import re
-import shlex
-from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-#: Check outcomes in the order the report counts them.
-OUTCOMES = (
-    "passed",
-    "failed",
-    "errored",
-    "blocked",
-    "skipped",
-    "xfailed",
-    "xpassed",
-    "deselected",
-    "not run",
-)
+from pytest_cutover.model import vocabulary
+
+if TYPE_CHECKING:
+    from pytest_cutover.evidence.records import CheckRecord, CommandRecord, EvidenceDocument
+
 #: Outcomes whose check opens by default: the evidence a reader came for.
-OPEN_OUTCOMES = frozenset({"failed", "errored", "waived", "warned"})
+OPEN_OUTCOMES = frozenset(outcome.value for outcome in vocabulary.OPEN)
 
 
 def status_class(word: str) -> str:
@@ -36,17 +27,13 @@ def status_class(word: str) -> str:
     return "s-" + re.sub(r"[^a-z0-9]+", "-", word.lower()).strip("-")
 
 
-def outcome_counts(checks: Iterable[Mapping[str, Any]]) -> str:
-    """The checks' outcomes counted, in report order.
+def outcome_counts(checks: Iterable[CheckRecord]) -> str:
+    """The checks' outcomes counted, as the terminal and the closeout count them.
 
     >>> outcome_counts([{"outcome": "failed"}, {"outcome": "passed"}, {"outcome": "passed"}])
     '2 passed, 1 failed'
-    >>> outcome_counts([])
-    'no checks'
     """
-    tally = Counter(check["outcome"] for check in checks)
-    order = [*OUTCOMES, *sorted(set(tally) - set(OUTCOMES))]
-    return ", ".join(f"{tally[o]} {o}" for o in order if tally[o]) or "no checks"
+    return vocabulary.counts(check["outcome"] for check in checks)
 
 
 def seconds(value: float | None) -> str:
@@ -58,7 +45,7 @@ def seconds(value: float | None) -> str:
     return "not recorded" if value is None else f"{value:.2f} s"
 
 
-def exit_text(command: Mapping[str, Any]) -> str:
+def exit_text(command: CommandRecord) -> str:
     """A command's exit as people read it.
 
     >>> exit_text({"exit_code": 3, "timed_out": False, "source": "check"})
@@ -108,19 +95,19 @@ def _environment() -> Environment:
         counts=outcome_counts,
         seconds=seconds,
         exit=exit_text,
-        shell=shlex.join,
+        shell=vocabulary.shown_command,
     )
     return environment
 
 
-def render_report(document: Mapping[str, Any]) -> str:
+def render_report(document: EvidenceDocument) -> str:
     """The HTML report of the run in ``document``, as one string."""
     return "".join(stream_report(document))
 
 
-def stream_report(document: Mapping[str, Any]) -> Iterator[str]:
+def stream_report(document: EvidenceDocument) -> Iterator[str]:
     """The HTML report of the run in ``document``, piece by piece; every value is escaped."""
-    checks_by_gate: dict[str, list[Mapping[str, Any]]] = {}
+    checks_by_gate: dict[str, list[CheckRecord]] = {}
     for check in document["checks"]:
         checks_by_gate.setdefault(check["gate"], []).append(check)
     template = _environment().get_template("report.html.j2")

@@ -8,10 +8,13 @@ import socket
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pytest_cutover import __version__
 from pytest_cutover.model.clock import utc_now
+
+if TYPE_CHECKING:
+    from pytest_cutover.evidence.records import GitRecord, RunInfo
 
 
 def run_info(
@@ -23,7 +26,7 @@ def run_info(
     target: Path,
     exit_status: int,
     pytest_version: str,
-) -> dict[str, Any]:
+) -> RunInfo:
     """The ``run`` part of the evidence document; ``argv`` is redacted already."""
     return {
         "run_id": run_id,
@@ -41,7 +44,7 @@ def run_info(
     }
 
 
-def git_state(folder: Path) -> dict[str, Any]:
+def git_state(folder: Path) -> GitRecord:
     """The commit of the git tree holding ``folder`` and whether it has changes."""
 
     def git(*args: str) -> str | None:

@@ -6,6 +6,10 @@ JUnit reader. So, before pytest writes the file, the decision is handed to its
 JUnit writer as one more test (``cutover::decision``, failing unless the
 decision lets the cutover proceed), and each gate becomes a suite property,
 the place the Jenkins schema allows (see :mod:`pytest_cutover.evidence.junit`).
+Each check's own test case is written by pytest from the report the gatekeeper
+settled, so its category is the one :data:`~pytest_cutover.model.vocabulary.JUNIT_KIND`
+gives it in the bundle's file (a WAIVED or WARN failure is skipped, with the
+vocabulary's :func:`~pytest_cutover.model.vocabulary.settled_message`).
 
 pytest's writer is the plugin object behind the documented
 ``record_testsuite_property`` fixture, found here by what it offers
@@ -28,6 +32,8 @@ from pytest_cutover.evidence.junit import (
     gate_properties,
 )
 from pytest_cutover.model.decision import Decision
+from pytest_cutover.run.keys import STATE_KEY
+from pytest_cutover.run.lookout import run_redactor
 from pytest_cutover.safety.redact import MARKER, is_secret_name
 
 #: The node id of the decision's test case.
@@ -90,3 +96,22 @@ def add_decision(writer: Any, decision: Decision, *, strict: bool) -> None:
             stop=now,
         )
         writer.pytest_runtest_logreport(report)
+
+
+#: The name :class:`JunitDecision` is registered under.
+JUNIT_NAME = "cutover-junitxml"
+
+
+class JunitDecision:
+    """Registered with ``--junitxml``: hands the run's decision to pytest's writer."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    def pytest_cutover_decision(self, config: pytest.Config, decision: Decision) -> None:
+        writer = junit_writer(config)
+        if writer is None:
+            return
+        run = config.stash.get(STATE_KEY, None)
+        redact_suite_properties(writer, run_redactor(config))
+        add_decision(writer, decision, strict=run is not None and run.settings.strict)

@@ -15,11 +15,8 @@ class MarkerError(Exception):
 
 
 class MarkedCheck(NamedTuple):
-    """What a test's markers say about it as a cutover check.
-
-    A named tuple: checks with the same markers share one, looked up by value
-    for each check, and a tuple hashes much faster than a frozen dataclass.
-    """
+    """What a test's markers say about it as a cutover check; checks with the same
+    markers share one."""
 
     gate: str
     phase: str | None

@@ -13,30 +13,27 @@ the decision ROLLBACK, whatever else happened.
 from __future__ import annotations
 
 import enum
-from collections import Counter
 from collections.abc import Collection, Sequence
 from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
 from pytest_cutover import messages
 from pytest_cutover.model.cutover import Gate
+from pytest_cutover.model.vocabulary import FAILING, LEFT_OUT, PASSING, Outcome, counts
 
-
-class Outcome(str, enum.Enum):
-    """What happened to one check in this run."""
-
-    PASSED = "passed"
-    FAILED = "failed"
-    ERROR = "errored"
-    BLOCKED = "blocked"
-    WAIVED = "waived"
-    WARNED = "warned"
-    SKIPPED = "skipped"
-    XFAILED = "xfailed"
-    XPASSED = "xpassed"
-    DESELECTED = "deselected"
-    NOT_COLLECTED = "not collected"
-    NOT_RUN = "not run"
+#: Outcome and FAILING belong to :mod:`pytest_cutover.model.vocabulary`; named here too,
+#: where the decision's readers have always found them.
+__all__ = [
+    "FAILING",
+    "CheckOutcome",
+    "Decision",
+    "GateResult",
+    "GateStatus",
+    "Outcome",
+    "Verdict",
+    "decide",
+    "gate_status",
+]
 
 
 class GateStatus(str, enum.Enum):
@@ -82,8 +79,7 @@ class GateResult(NamedTuple):
 
     def counts(self) -> str:
         """The checks' outcomes counted, like ``2 passed, 1 failed``."""
-        tally = Counter(check.outcome for check in self.checks)
-        return ", ".join(f"{tally[o]} {o.value}" for o in Outcome if tally[o]) or "no checks"
+        return counts(check.outcome for check in self.checks)
 
 
 class Decision(NamedTuple):
@@ -121,11 +117,6 @@ class Decision(NamedTuple):
         return (*advisories, *findings, *self.notes)
 
 
-#: Outcomes that fail a gate.
-FAILING = frozenset({Outcome.FAILED, Outcome.ERROR})
-_PASSING = {Outcome.PASSED, Outcome.WARNED}
-
-
 def gate_status(checks: Sequence[CheckOutcome]) -> GateStatus:
     """The status of a gate whose checks had these outcomes.
 
@@ -139,7 +130,7 @@ def gate_status(checks: Sequence[CheckOutcome]) -> GateStatus:
         return GateStatus.FAILED
     if Outcome.BLOCKED in outcomes:
         return GateStatus.BLOCKED
-    if not outcomes or outcomes - _PASSING - {Outcome.WAIVED}:
+    if not outcomes or outcomes - PASSING - {Outcome.WAIVED}:
         return GateStatus.INCOMPLETE
     if Outcome.WAIVED in outcomes:
         return GateStatus.WAIVED
@@ -225,12 +216,8 @@ def _reason(result: GateResult) -> str:
     elif status is GateStatus.WAIVED:
         detail = "; ".join(c.reason for c in result.checks if c.outcome is Outcome.WAIVED)
     else:
-        detail = _listing(result.checks, set(Outcome) - _PASSING)
+        detail = _listing(result.checks, set(Outcome) - PASSING)
     return messages.REASON_GATE.format(gate=result.gate.label(), status=status.value, detail=detail)
-
-
-#: Outcomes whose reason says how the check was left out: it is named with them.
-_LEFT_OUT = frozenset({Outcome.DESELECTED, Outcome.NOT_COLLECTED, Outcome.NOT_RUN})
 
 
 def _listing(checks: Sequence[CheckOutcome], outcomes: AbstractSet[Outcome]) -> str:
@@ -248,7 +235,7 @@ def _listing(checks: Sequence[CheckOutcome], outcomes: AbstractSet[Outcome]) -> 
         groups: dict[str, list[str]] = {}
         for check in checks:
             if check.outcome is outcome:
-                how = check.reason if outcome in _LEFT_OUT else ""
+                how = check.reason if outcome in LEFT_OUT else ""
                 groups.setdefault(how, []).append(check.check_id)
         for how, ids in groups.items():
             parts.append(f"{', '.join(ids)} {outcome.value}" + (f" ({how})" if how else ""))

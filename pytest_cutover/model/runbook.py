@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from pytest_cutover import messages
 from pytest_cutover.model.catalog import MarkedCheck
 from pytest_cutover.model.cutover import Gate, Plan, PlanCheck, Timeline, Waiver
-
-if TYPE_CHECKING:
-    from pytest_cutover.safety.mutation import DenyList
 
 
 class CheckFlags(NamedTuple):
@@ -69,8 +66,3 @@ def reference_problems(
             if trigger not in known
         ]
     return problems
-
-
-def mutating_commands(deny: DenyList, argvs: Iterable[Sequence[str]]) -> list[str]:
-    """The commands that ran and match the deny list (allowed after T0, or not guarded)."""
-    return [" ".join(argv) for argv in argvs if deny.match(argv) is not None]

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TypedDict
 
 from pytest_cutover.model.cutover import Waiver
 
 APPLIED, EXPIRED, UNUSED = "APPLIED", "EXPIRED", "UNUSED"
+
+
+class WaiverRecord(TypedDict):
+    """A waiver as the evidence shows it, with what became of it (``status``)."""
+
+    check: str
+    justification: str
+    approver: str
+    ticket: str
+    expires: str
+    source: str
+    status: str
 
 
 def active_waiver(waivers: Sequence[Waiver], check_id: str, now: datetime) -> Waiver | None:
@@ -18,7 +30,7 @@ def active_waiver(waivers: Sequence[Waiver], check_id: str, now: datetime) -> Wa
 
 def waiver_records(
     waivers: Sequence[Waiver], applied: set[int], now: datetime
-) -> list[dict[str, Any]]:
+) -> list[WaiverRecord]:
     """Every waiver with what became of it: APPLIED, EXPIRED (not applied) or UNUSED."""
     return [
         {

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-import shlex
 from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -27,6 +26,7 @@ from pytest_cutover.model.cutover import (
     Timeline,
     Waiver,
 )
+from pytest_cutover.model.vocabulary import shown_command
 from pytest_cutover.plan.schema import COMMON_KEYS, check_kinds, plan_schema
 from pytest_cutover.plan.schema_errors import explain, place_of, type_name
 from pytest_cutover.plan.yaml_source import (
@@ -314,15 +314,6 @@ def waiver_from(data: Mapping[str, Any], source: str) -> Waiver:
         ticket=data.get("ticket", ""),
         source=source,
     )
-
-
-def shown_command(command: str | list[str]) -> str:
-    """A command as the operator would type it.
-
-    >>> shown_command(["deploy/scripts/canary-rollback.sh", "1.4.0"])
-    'deploy/scripts/canary-rollback.sh 1.4.0'
-    """
-    return command if isinstance(command, str) else shlex.join(command)
 
 
 def check_id_of(check: Mapping[str, Any]) -> str:

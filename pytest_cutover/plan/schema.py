@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from importlib.resources import files
 from typing import Any
+
+from pytest_cutover.schema import load_schema
 
 #: Keys every declared check may have, whatever its kind.
 COMMON_KEYS = ("id", "gate", "title", "retry", "severity", "mutating")
 
 
-@cache
 def plan_schema() -> dict[str, Any]:
     """The schema, as shipped in ``pytest_cutover/schema/plan.schema.json``."""
-    text = files("pytest_cutover").joinpath("schema/plan.schema.json").read_text("utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
+    return load_schema("plan")
 
 
 def check_kinds() -> list[str]:

@@ -38,6 +38,7 @@ import pytest
 from pytest_cutover import messages
 from pytest_cutover.model.decision import FAILING, Outcome
 from pytest_cutover.model.failfast import Failure, block_reason
+from pytest_cutover.model.vocabulary import settled_message
 from pytest_cutover.model.waivers import active_waiver
 from pytest_cutover.run.concurrency import GateStarter
 from pytest_cutover.run.items import VERDICT_KEY, PlanCheckItem, SignoffItem
@@ -246,11 +247,8 @@ class Gatekeeper:
         state.message = state.message or report_message(report)
         path, line, _ = report.location
         report.outcome = "skipped"
-        report.longrepr = (
-            path,
-            (line or 0) + 1,
-            f"{state.settled.value}: {state.reason or state.message}",
-        )
+        why = settled_message(state.settled, state.reason or state.message)
+        report.longrepr = (path, (line or 0) + 1, why)
 
     # -- logreport: record what each report says -------------------------------------
 

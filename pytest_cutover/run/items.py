@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,6 +11,7 @@ import pytest
 from cutover_checks import CheckError, CheckResult
 from pytest_cutover import messages
 from pytest_cutover.model.cutover import Plan, PlanCheck
+from pytest_cutover.model.vocabulary import shown_command
 from pytest_cutover.plan.signoff import Signature
 from pytest_cutover.run.observations import describe_failure, record, strict_result
 
@@ -181,5 +181,4 @@ def _one_line(excinfo: pytest.ExceptionInfo[BaseException]) -> str | None:
 
 
 def _shown(check: PlanCheck) -> str:
-    target = check.params[check.kind]
-    return shlex.join(map(str, target)) if isinstance(target, list) else str(target)
+    return shown_command(check.params[check.kind])

@@ -9,13 +9,15 @@ saw is listed once, with the library's details.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 from cutover_checks.result import CheckResult, CommandRun
+from pytest_cutover.model.vocabulary import cut
 
 if TYPE_CHECKING:
+    from pytest_cutover.evidence.records import CommandRecord
     from pytest_cutover.safety.audit import ProcessStart
 
 #: Every CheckResult a test item produced, in order.
@@ -40,25 +42,13 @@ def results_of(item: pytest.Item) -> list[CheckResult]:
     return item.stash[RESULTS_KEY] if RESULTS_KEY in item.stash else []  # noqa: SIM401
 
 
-def bound(text: str, limit: int) -> str:
-    """Keep the start and the end of ``text`` within ``limit`` characters, saying what was cut.
-
-    >>> bound("a" * 10 + "b" * 10, 8)
-    'aaaa\\n[... 12 characters cut ...]\\nbbbb'
-    """
-    if len(text) <= limit:
-        return text
-    half = limit // 2
-    return f"{text[:half]}\n[... {len(text) - 2 * half} characters cut ...]\n{text[-half:]}"
-
-
 def command_records(
     results: Sequence[CheckResult],
     starts: Sequence[ProcessStart],
     redact: Redact,
     *,
     failing: bool,
-) -> list[dict[str, Any]]:
+) -> list[CommandRecord]:
     """Every command a check ran, once each, redacted and bounded, in the order they ran."""
     limit = FAILED_OUTPUT_LIMIT if failing else PASSED_OUTPUT_LIMIT
     runs = [command for result in results for command in result.commands]
@@ -73,21 +63,21 @@ def command_records(
     return records
 
 
-def _from_run(run: CommandRun, redact: Redact, limit: int) -> dict[str, Any]:
+def _from_run(run: CommandRun, redact: Redact, limit: int) -> CommandRecord:
     return {
         "argv": [redact(arg) for arg in run.argv],
         "cwd": redact(run.cwd),
         "exit_code": run.exit_code,
         "duration": round(run.duration, 3),
         "timed_out": run.timed_out,
-        "stdout": bound(redact(run.stdout), limit),
-        "stderr": bound(redact(run.stderr), limit),
+        "stdout": cut(redact(run.stdout), limit),
+        "stderr": cut(redact(run.stderr), limit),
         "env": list(run.env),
         "source": "check",
     }
 
 
-def _from_start(start: ProcessStart, redact: Redact) -> dict[str, Any]:
+def _from_start(start: ProcessStart, redact: Redact) -> CommandRecord:
     return {
         "argv": [redact(arg) for arg in start.argv],
         "cwd": redact(start.cwd),

@@ -20,10 +20,11 @@ from pytest_cutover import messages
 from pytest_cutover.evidence.finished import FinishedAttempt, FinishedCheck, FinishedRun
 from pytest_cutover.model.clock import ran_spans, utc, window_problems, windows
 from pytest_cutover.model.decision import FAILING, CheckOutcome, Decision, Outcome, Verdict, decide
+from pytest_cutover.model.vocabulary import cut
 from pytest_cutover.model.waivers import waiver_records
 from pytest_cutover.run.gatekeeper import keep_late_starts
 from pytest_cutover.run.interrupt import Interrupts
-from pytest_cutover.run.observations import FAILED_OUTPUT_LIMIT, PASSED_OUTPUT_LIMIT, bound
+from pytest_cutover.run.observations import FAILED_OUTPUT_LIMIT, PASSED_OUTPUT_LIMIT
 from pytest_cutover.run.selection import decided_phases
 from pytest_cutover.run.state import CheckState, RunState, is_xdist_worker
 
@@ -116,17 +117,8 @@ class SessionEnd:
         explain_unrun(states, session, interrupted)
         checks = tuple(finished_check(state) for state in states)
         decision = run.decision = self._decide(checks, exitstatus)
+        # pytest's --junitxml gets it too (pytest_cutover.integrations.junitxml).
         self.config.hook.pytest_cutover_decision(config=self.config, decision=decision)
-        from pytest_cutover.integrations.junitxml import (  # noqa: PLC0415 - when deciding
-            add_decision,
-            junit_writer,
-            redact_suite_properties,
-        )
-
-        writer = junit_writer(self.config)
-        if writer is not None:
-            redact_suite_properties(writer, run.redact)
-            add_decision(writer, decision, strict=run.settings.strict)
         failed_to_write = False
         if run.settings.evidence is not None:
             finished = finished_run(self.config, run, checks, decision, exitstatus)
@@ -258,7 +250,7 @@ def finished_check(state: CheckState) -> FinishedCheck:
         state.reason,
         state.warnings,
         commands,
-        [(title, bound(text, limit)) for title, text in state.output],
+        [(title, cut(text, limit)) for title, text in state.output],
         state.started,
         state.finished,
         state.flags.trigger,

@@ -6,7 +6,6 @@ Printed by ``pytest --cutover-show-plan`` (with the Python checks too) and by
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ import pytest
 from pytest_cutover import messages
 from pytest_cutover.model.clock import utc, windows
 from pytest_cutover.model.cutover import Plan, PlanCheck, Waiver
+from pytest_cutover.model.vocabulary import shown_command
 from pytest_cutover.safety.mutation import DEFAULT_DENY
 
 if TYPE_CHECKING:
@@ -62,8 +62,7 @@ def runbook_lines(
 
 
 def _what(check: PlanCheck) -> str:
-    target = check.params[check.kind]
-    shown = shlex.join(map(str, target)) if isinstance(target, list) else str(target)
+    shown = shown_command(check.params[check.kind])
     flags = [
         word
         for word, on in (("advisory", check.severity == "warn"), ("mutating", check.mutating))

@@ -27,6 +27,7 @@ from pytest_cutover.run.selection import Shrinkers
 from pytest_cutover.safety.audit import ProcessStart
 
 if TYPE_CHECKING:
+    from pytest_cutover.evidence.records import CommandRecord
     from pytest_cutover.run.leftout import LeftOut
     from pytest_cutover.run.settings import Settings
     from pytest_cutover.safety.mutation import DenyList
@@ -43,7 +44,7 @@ class Attempt(NamedTuple):
     finished: float | None
     duration: float
     message: str
-    commands: Sequence[dict[str, Any]]
+    commands: Sequence[CommandRecord]
 
 
 @dataclass(slots=True)
@@ -66,7 +67,7 @@ class CheckState:
     warnings: tuple[str, ...] = ()
     duration: float = 0.0
     message: str = ""
-    commands: Sequence[dict[str, Any]] = ()
+    commands: Sequence[CommandRecord] = ()
     output: Sequence[tuple[str, str]] = ()
     #: When it started and finished, in seconds since the epoch.
     started: float | None = None
@@ -85,7 +86,9 @@ class CheckState:
     def last_attempt(self) -> Attempt:
         """The attempt the check's own fields describe."""
         number = len(self.attempts or ()) + 1
-        commands = [{**command, "attempt": number} for command in self.commands]
+        commands: list[CommandRecord] = [
+            {**command, "attempt": number} for command in self.commands
+        ]
         return Attempt(
             number,
             self.outcome,

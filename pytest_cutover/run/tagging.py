@@ -24,9 +24,8 @@ from pytest_cutover.run.markers import READ
 class MarkReader:
     """Reads the cutover markers of the items of one collection, closest first.
 
-    Every collected test is read, so this is much of the plugin's cost per
-    test. The items of one parent come one after another, so what a parent
-    (a module, a class) passes on is read once for all of its items.
+    What a parent (a module, a class) passes on is read once for all of its
+    items, which come one after another.
     """
 
     def __init__(self) -> None:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 from pytest_cutover import messages
 from pytest_cutover.model.cutover import Rollback
 from pytest_cutover.model.decision import Decision, GateStatus, Verdict
-from pytest_cutover.model.waivers import waiver_records
+from pytest_cutover.model.waivers import WaiverRecord, waiver_records
 
 if TYPE_CHECKING:
     from pytest_cutover.run.state import RunState
@@ -30,7 +30,7 @@ _COLOURS = {
 
 def decision_lines(
     decision: Decision,
-    waivers: Sequence[Mapping[str, Any]] = (),
+    waivers: Sequence[WaiverRecord] = (),
     rollback: Rollback | None = None,
 ) -> list[tuple[str, str]]:
     """Lines of the section, each with the colour to write it in ("" for none)."""

@@ -27,11 +27,10 @@ from typing import Any, NamedTuple
 
 
 class ProcessStart(NamedTuple):
-    """A process start seen by the audit hook: what, where, how, when."""
+    """A process start seen by the audit hook: what, where, when, and whether it was refused."""
 
     argv: tuple[str, ...]
     cwd: str
-    event: str
     started: float
     blocked: bool = False
 
@@ -181,13 +180,13 @@ def process_start(event: str, args: tuple[Any, ...]) -> ProcessStart | None:
         words = _words(argv) if not isinstance(argv, (str, bytes)) else ["sh", "-c", _text(argv)]
         if not words and executable is not None:
             words = [_text(executable)]
-        return ProcessStart(tuple(words), _text(cwd) if cwd else os.getcwd(), event, time.time())
+        return ProcessStart(tuple(words), _text(cwd) if cwd else os.getcwd(), time.time())
     if event == "os.system":
-        return ProcessStart(("sh", "-c", _text(args[0])), os.getcwd(), event, time.time())
+        return ProcessStart(("sh", "-c", _text(args[0])), os.getcwd(), time.time())
     if event in ("os.exec", "os.posix_spawn"):
-        return ProcessStart(tuple(_words(args[1])), os.getcwd(), event, time.time())
+        return ProcessStart(tuple(_words(args[1])), os.getcwd(), time.time())
     if event == "os.spawn":
-        return ProcessStart(tuple(_words(args[2])), os.getcwd(), event, time.time())
+        return ProcessStart(tuple(_words(args[2])), os.getcwd(), time.time())
     return None
 
 
@@ -220,10 +219,8 @@ def _detached(function: Callable[[str, tuple[Any, ...]], None]) -> Any:
     """``function`` with globals that hold only the recorder variable and the events.
 
     An audit hook lives until the interpreter is torn down, and so does what its
-    globals reach. pytest loads plugin modules through its assertion-rewriting
-    importer, which holds the config; this module's globals would keep every
-    test item and report alive to the very end, where freeing them costs a full
-    extra garbage-collection pass (measured: a fifth of the plugin's cost per test).
+    globals reach: this module's globals would keep every test item and report of
+    the run alive (see docs/contributing.md).
     """
     namespace = {
         "_ACTIVE": _ACTIVE,

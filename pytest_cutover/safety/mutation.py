@@ -74,12 +74,12 @@ adds what it needs (``aws s3 rm``) with :func:`deny_list`.
 from __future__ import annotations
 
 import fnmatch
-import shlex
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pytest_cutover import messages
+from pytest_cutover.model.vocabulary import shown_command
 from pytest_cutover.safety.wrappers import (
     UNREADABLE_EXPANDED,
     UNREADABLE_OPEN,
@@ -182,13 +182,13 @@ class DenyList:
             for pattern in self.patterns:
                 if _matches(words, pattern, open_tail=True):
                     return UNREADABLE_OPEN.format(
-                        command=shlex.join(words), pattern=" ".join(pattern)
+                        command=shown_command(words), pattern=" ".join(pattern)
                     )
         for words, word in reading.expanded:
             for pattern in self.patterns:
                 if _matches(words, pattern, open_tail=True):
                     return UNREADABLE_EXPANDED.format(
-                        word=word, command=shlex.join(words), pattern=" ".join(pattern)
+                        word=word, command=shown_command(words), pattern=" ".join(pattern)
                     )
         return None
 
@@ -295,10 +295,16 @@ def refuse_denied(deny: DenyList, start: ProcessStart, allow_unreadable: bool = 
     pattern = deny.match(start.argv)
     if pattern is not None:
         raise MutationBlocked(
-            messages.MUTATION_BLOCKED.format(command=shlex.join(start.argv), pattern=pattern)
+            messages.MUTATION_BLOCKED.format(command=shown_command(start.argv), pattern=pattern)
         )
     why = deny.unreadable(start.argv)
     if why is not None and not allow_unreadable:
         raise MutationBlocked(
-            messages.MUTATION_UNREADABLE.format(command=shlex.join(start.argv), why=why)
+            messages.MUTATION_UNREADABLE.format(command=shown_command(start.argv), why=why)
         )
+
+
+def mutating_commands(deny: DenyList, argvs: Iterable[Sequence[str]]) -> list[str]:
+    """The commands that ran and match the deny list (allowed after T0, or not guarded),
+    each as a shell reads it."""
+    return [shown_command(argv) for argv in argvs if deny.match(argv) is not None]

@@ -35,9 +35,9 @@ never partly. What counts as a secret:
    names.
 
 A run uses one :class:`RunRedactor`, which keeps :class:`Redactor` in step with
-the environment (a secret variable a check sets is known from then on) at the
-cost of a few dictionary look-ups per call. A test id with a secret in it becomes
-:func:`redacted_id`: the secret replaced by a short digest of the whole id.
+the environment (a secret variable a check sets is known from then on). A test
+id with a secret in it becomes :func:`redacted_id`: the secret replaced by a short
+digest of the whole id.
 
 Every finder runs over the original text, and the union of what they found is
 replaced: where two matches overlap, one marker covers both, so no piece of a
@@ -45,9 +45,7 @@ secret is left between them; touching finds make one marker too. Redacting
 redacted text changes nothing: a marker is never cut into, and the redactor
 repeats until nothing changes (after a replacement, one more pass confirms it).
 Patterns are compiled once, when the redactor is built. All the literal values
-are found in one pass, the shapes in one pass each (those that ignore case in a
-lower-cased copy, which is much faster), so megabytes of output take a fraction
-of a second.
+are found in one pass, the shapes in one pass each.
 
 :data:`SECRET_NAME` is deliberately broad: a false positive costs a little
 evidence, a miss leaks a secret. It matches the names containing ``TOKEN``,
