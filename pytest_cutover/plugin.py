@@ -187,10 +187,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     lookout = config.pluginmanager.get_plugin(LOOKOUT_NAME)
     if isinstance(lookout, Lookout):
-        if lookout.registry is not None:
-            from pytest_cutover.run.wiring import close_run  # noqa: PLC0415 - an opened run
-
-            close_run(config)
+        lookout.close()
         config.pluginmanager.unregister(lookout)
     for name in (HTML_NAME, JUNIT_NAME):
         plugin = config.pluginmanager.get_plugin(name)

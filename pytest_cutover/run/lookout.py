@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -79,15 +79,23 @@ class Lookout:
         #: Collection errors of a run without a plan, each a sentence that blocks.
         self.problems: list[str] = []
         self.registry: Registry | None = None
+        self._close: Callable[[pytest.Config], None] | None = None
 
     def open(self) -> Registry:
         """Set the run up: its state, its registry, and what its settings ask for."""
         if self.registry is None:
             # The one door to the run's modules: a run without a cutover never opens it.
-            from pytest_cutover.run.wiring import open_run  # noqa: PLC0415
+            from pytest_cutover.run.wiring import close_run, open_run  # noqa: PLC0415
 
+            self._close = close_run  # also for a run that fails to open half-way
             self.registry = open_run(self.config, self.problems)
         return self.registry
+
+    def close(self) -> None:
+        """Unregister every part of an opened run."""
+        if self._close is not None:
+            self._close(self.config)
+            self._close = None
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_make_collect_report(
