@@ -1,9 +1,11 @@
 """The state of one cutover run: one :class:`RunState` in ``config.stash[STATE_KEY]``.
 
 Every object of the run (the registry, the gatekeeper, the gate starter, the
-session end, the terminal summary) reads and changes this one value; none of
-them keeps a reference to another's insides. A :class:`CheckState` is one check
-of the run and what has happened to it so far.
+session end, the terminal summary, the pytest-html and JUnit integrations) reads
+and changes this one value. Besides it, the gatekeeper is handed the gate starter
+(whose checks it records), and the session end both of them (to stop what still
+runs before it decides). A :class:`CheckState` is one check of the run and what has
+happened to it so far.
 """
 
 from __future__ import annotations
