@@ -17,6 +17,7 @@ import gate_concurrency
 import open_report
 import overhead
 import scale
+import startup
 
 BENCHMARKS: list[tuple[str, Callable[[bool], list[common.Outcome]]]] = [
     (gate_concurrency.NAME, gate_concurrency.main),
@@ -24,6 +25,7 @@ BENCHMARKS: list[tuple[str, Callable[[bool], list[common.Outcome]]]] = [
     (evidence_cost.NAME, evidence_cost.main),
     (open_report.NAME, open_report.main),
     (scale.NAME, scale.main),
+    (startup.NAME, startup.main),
 ]
 
 

@@ -15,7 +15,7 @@ from pytest_cutover.model.decision import (
     decide,
     gate_status,
 )
-from pytest_cutover.run.session import next_outcome
+from pytest_cutover.run.gatekeeper import next_outcome
 
 G1, G2, G3 = Gate("G1", "T-60", "Tooling"), Gate("G2", "T-60", "Assets"), Gate("G3", "T+10")
 GATES = (G1, G2, G3)

@@ -90,3 +90,46 @@ def test_a_run_without_files_or_evidence_loads_no_reader_or_writer_of_them(
     result = cutover_project.run_subprocess("-s")
     result.stdout.fnmatch_lines(["LOADED: []"])
     assert result.ret == pytest.ExitCode.OK
+
+
+def test_a_run_without_plan_or_markers_has_no_per_test_cutover_hook(
+    pytester: pytest.Pytester,
+) -> None:
+    """The run's objects are registered only once collection found cutover checks: a plain
+    suite pays for no per-test hook of the plugin, and loads none of the run's modules."""
+    pytester.makepyfile(
+        """
+        import sys
+
+        PER_TEST = ("pytest_runtest_setup", "pytest_runtest_makereport",
+                    "pytest_runtest_logreport", "pytest_report_teststatus",
+                    "pytest_runtest_call", "pytest_runtest_teardown")
+
+        def test_plain(request):
+            hooks = request.config.pluginmanager.hook
+            ours = [(name, impl.plugin_name) for name in PER_TEST
+                    for impl in getattr(hooks, name).get_hookimpls()
+                    if impl.plugin_name.startswith("cutover")]
+            assert ours == []
+            assert "pytest_cutover.run.wiring" not in sys.modules
+        """
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=1)
+
+
+def test_the_first_cutover_marker_registers_the_run(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        def test_plain(request):
+            assert request.config.pluginmanager.get_plugin("cutover-gatekeeper") is not None
+
+        @pytest.mark.gate("G1")
+        def test_check(): pass
+        """
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["*cutover decision*", "GO: *"])

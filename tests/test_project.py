@@ -35,7 +35,7 @@ def test_the_packages_ship_py_typed() -> None:
 
 def test_the_plugin_loads_once_in_this_very_run(pytestconfig: pytest.Config) -> None:
     assert pytestconfig.pluginmanager.get_plugin("cutover") is not None
-    assert pytestconfig.pluginmanager.get_plugin("cutover-run") is not None
+    assert pytestconfig.pluginmanager.get_plugin("cutover-lookout") is not None
 
 
 @pytest.mark.parametrize(

@@ -1,95 +1,106 @@
-"""Put the evidence document of a finished run together from the run's state."""
+"""Put the evidence document of a finished run together from its :class:`FinishedRun`."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
-
 from pytest_cutover.evidence.document import RunbookFacts, build_document
+from pytest_cutover.evidence.finished import FinishedAttempt, FinishedCheck, FinishedRun
 from pytest_cutover.evidence.run_info import run_info
-from pytest_cutover.model.catalog import Catalog
-from pytest_cutover.model.decision import FAILING, Decision
-from pytest_cutover.model.runbook import phase_times
-from pytest_cutover.model.vocabulary import NOT_RAN
-from pytest_cutover.model.waivers import waiver_records
+from pytest_cutover.model.clock import ran_spans, utc
+from pytest_cutover.model.decision import FAILING
 
 if TYPE_CHECKING:
     from pytest_cutover.evidence.records import (
+        AttemptRecord,
+        CheckRecord,
         EvidenceDocument,
         RollbackRecord,
         SignoffRecord,
         SignoffRoleRecord,
     )
-    from pytest_cutover.run.session import CheckState, CutoverRun
 
 
-def evidence_document(
-    run: CutoverRun, catalog: Catalog, decision: Decision, exitstatus: int
-) -> EvidenceDocument:
-    """The evidence document of ``run``, decided as ``decision``."""
-    states = list(run.checks.values())  # in run order
-    plan = run.plan
-    config = run.config
+def evidence_document(run: FinishedRun) -> EvidenceDocument:
+    """The evidence document of the finished ``run``."""
+    checks = run.checks
     return build_document(
         plan={
-            "name": catalog.name,
-            "path": run.settings.plan_shown_as if plan is not None else None,
-            "sha256": file_sha256(plan.path) if plan is not None else None,
+            "name": run.name,
+            "path": run.plan_shown_as,
+            "sha256": file_sha256(run.plan_file) if run.plan_file is not None else None,
         },
         run=run_info(
             run_id=run.run_id,
-            started=run.started,
-            cwd=config.invocation_params.dir,
-            argv=config.invocation_params.args,
-            target=plan.path.parent if plan is not None else config.rootpath,
-            exit_status=exitstatus,
-            pytest_version=pytest.__version__,
-            redact=run.redact,
+            started=_utc(run.started),
+            cwd=run.cwd,
+            argv=run.argv,
+            target=run.target,
+            exit_status=run.exit_status,
+            pytest_version=run.pytest_version,
         ),
-        timeline=catalog.timeline,
-        gates=catalog.gates,
-        decision=decision,
-        checks=[state.record() for state in states],
-        interrupted=exitstatus == pytest.ExitCode.INTERRUPTED,
-        internal_error=exitstatus == pytest.ExitCode.INTERNAL_ERROR,
+        timeline=run.timeline,
+        gates=run.gates,
+        decision=run.decision,
+        checks=[check_entry(check) for check in checks],
+        interrupted=run.interrupted,
+        internal_error=run.internal_error,
         runbook=RunbookFacts(
             t0=run.t0,
-            times=ran_spans(states),
+            times=ran_spans(span for check in checks if (span := check.span()) is not None),
             signoff=_signoff(run),
-            waivers=waiver_records(run.waivers, run.applied, datetime.now(timezone.utc)),
-            rollback=_rollback(run, states),
-            deny=plan.deny if plan is not None else (),
-            settings={
-                "fail_fast": run.settings.fail_fast.value,
-                "strict": run.settings.strict,
-                "enforce_window": run.settings.enforce_window,
-                "allow_mutation": run.settings.allow_mutation,
-                "allow_unreadable": run.settings.allow_unreadable,
-            },
+            waivers=run.waivers,
+            rollback=_rollback(run),
+            deny=run.deny,
+            settings=run.settings,
         ),
     )
 
 
-def ran_spans(states: Iterable[CheckState]) -> dict[str, tuple[datetime, datetime]]:
-    """When each phase's checks really ran: the first start and the last end."""
-    return phase_times(
-        (s.gate.phase, _instant(s.started), _instant(s.finished))
-        for s in states
-        if s.started is not None and s.finished is not None and s.outcome not in NOT_RAN
-    )
+def check_entry(check: FinishedCheck) -> CheckRecord:
+    """The check as it appears in the evidence document."""
+    entry: CheckRecord = {
+        "id": check.check_id,
+        "nodeid": check.nodeid,
+        "gate": check.gate.id,
+        "phase": check.gate.phase,
+        "outcome": check.outcome.value,
+        "duration": round(check.duration, 3),
+        "message": check.message,
+        "reason": check.reason,
+        "warnings": list(check.warnings),
+        "commands": list(check.commands),
+        "output": [{"section": title, "text": text} for title, text in check.output],
+    }
+    if check.attempts:
+        entry["attempts"] = [_attempt_entry(attempt) for attempt in check.attempts]
+    return entry
 
 
-def _instant(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, timezone.utc)
+def _attempt_entry(attempt: FinishedAttempt) -> AttemptRecord:
+    return {
+        "number": attempt.number,
+        "outcome": attempt.outcome.value,
+        "started": _utc_or_none(attempt.started),
+        "finished": _utc_or_none(attempt.finished),
+        "duration": round(attempt.duration, 3),
+        "message": attempt.message,
+    }
 
 
-def _signoff(run: CutoverRun) -> SignoffRecord | None:
-    signoff = run.plan.signoff if run.plan is not None else None
+def _utc(seconds: float) -> str:
+    return utc(datetime.fromtimestamp(seconds, timezone.utc))
+
+
+def _utc_or_none(seconds: float | None) -> str | None:
+    return None if seconds is None else _utc(seconds)
+
+
+def _signoff(run: FinishedRun) -> SignoffRecord | None:
+    signoff = run.signoff
     if signoff is None:
         return None
     roles: list[SignoffRoleRecord] = []
@@ -103,16 +114,16 @@ def _signoff(run: CutoverRun) -> SignoffRecord | None:
     return {"gate": signoff.gate, "roles": roles}
 
 
-def _rollback(run: CutoverRun, states: list[CheckState]) -> RollbackRecord | None:
-    declared = run.plan.rollback if run.plan is not None else None
-    triggers = [s.check_id for s in states if s.flags.trigger]
+def _rollback(run: FinishedRun) -> RollbackRecord | None:
+    declared = run.rollback
+    triggers = [c.check_id for c in run.checks if c.trigger]
     if declared is None and not triggers:
         return None
     return {
-        "command": run.redact(declared.command) if declared is not None else "",
+        "command": declared.command if declared is not None else "",
         "runbook": declared.runbook if declared is not None else "",
         "triggers": triggers,
-        "fired": [s.check_id for s in states if s.flags.trigger and s.outcome in FAILING],
+        "fired": [c.check_id for c in run.checks if c.trigger and c.outcome in FAILING],
     }
 
 

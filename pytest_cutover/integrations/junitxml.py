@@ -32,6 +32,8 @@ from pytest_cutover.evidence.junit import (
     gate_properties,
 )
 from pytest_cutover.model.decision import Decision
+from pytest_cutover.run.keys import STATE_KEY
+from pytest_cutover.run.lookout import run_redactor
 from pytest_cutover.safety.redact import MARKER, is_secret_name
 
 #: The node id of the decision's test case.
@@ -94,3 +96,22 @@ def add_decision(writer: Any, decision: Decision, *, strict: bool) -> None:
             stop=now,
         )
         writer.pytest_runtest_logreport(report)
+
+
+#: The name :class:`JunitDecision` is registered under.
+JUNIT_NAME = "cutover-junitxml"
+
+
+class JunitDecision:
+    """Registered with ``--junitxml``: hands the run's decision to pytest's writer."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    def pytest_cutover_decision(self, config: pytest.Config, decision: Decision) -> None:
+        writer = junit_writer(config)
+        if writer is None:
+            return
+        run = config.stash.get(STATE_KEY, None)
+        redact_suite_properties(writer, run_redactor(config))
+        add_decision(writer, decision, strict=run is not None and run.settings.strict)

@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from pytest_cutover.run.keys import STATE_KEY
+from pytest_cutover.run.lookout import run_redactor
 from pytest_cutover.safety.redact import redact_metadata
 
 if TYPE_CHECKING:
-    from pytest_cutover.run.session import CutoverRun
+    from pytest_cutover.run.state import RunState
 
 _STYLE = (
     "<style>.cutover-decision{border:2px solid #b00020;padding:.5em 1em;margin:.5em 0}"
@@ -24,10 +26,16 @@ _STYLE = (
 
 
 class HtmlReportEnrichment:
-    """Registered next to pytest-html when the user asks it for a report."""
+    """Registered next to pytest-html when the user asks it for a report; it reads the run
+    state from ``config.stash`` (a run without cutover checks has none)."""
 
-    def __init__(self, run: CutoverRun) -> None:
-        self.run = run
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    @property
+    def run(self) -> RunState | None:
+        """The run state, once the run has one."""
+        return self.config.stash.get(STATE_KEY, None)
 
     @pytest.hookimpl(tryfirst=True)  # before pytest-html writes the report
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
@@ -40,7 +48,7 @@ class HtmlReportEnrichment:
             return
         metadata = session.config.stash.get(metadata_key, None)
         if isinstance(metadata, dict):
-            redact_metadata(metadata, self.run.redact)
+            redact_metadata(metadata, run_redactor(self.config))
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_table_header(self, cells: list[str]) -> None:
@@ -52,7 +60,8 @@ class HtmlReportEnrichment:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
-        state = self.run.checks.get(report.nodeid)
+        run = self.run
+        state = run.checks.get(report.nodeid) if run is not None else None
         gate, phase, status = ("", "", "")
         if state is not None:
             gate, phase, status = state.gate.id, state.gate.phase, state.outcome.value.upper()
@@ -66,7 +75,8 @@ class HtmlReportEnrichment:
     def pytest_html_results_summary(
         self, prefix: list[str], summary: list[str], postfix: list[str], session: Any
     ) -> None:
-        decision = self.run.decision
+        run = self.run
+        decision = run.decision if run is not None else None
         if decision is None:
             return
         rows = "".join(

@@ -12,7 +12,7 @@ most :data:`MAX_PHASE_HOURS` hours before or after T0.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 
@@ -152,3 +152,20 @@ def window_problems(
                 )
             )
     return problems
+
+
+def ran_spans(spans: Iterable[tuple[str, float, float]]) -> dict[str, tuple[datetime, datetime]]:
+    """When each phase really ran, from (phase, started, finished) of each check that ran,
+    in seconds since the epoch: the first start and the last end.
+
+    >>> spans = ran_spans([("T-10", 60.0, 120.0), ("T-10", 30.0, 90.0)])
+    >>> [utc(moment) for moment in spans["T-10"]]
+    ['1970-01-01T00:00:30Z', '1970-01-01T00:02:00Z']
+    """
+    times: dict[str, tuple[datetime, datetime]] = {}
+    for phase, started, finished in spans:
+        start = datetime.fromtimestamp(started, timezone.utc)
+        end = datetime.fromtimestamp(finished, timezone.utc)
+        first, last = times.get(phase, (start, end))
+        times[phase] = (min(first, start), max(last, end))
+    return times

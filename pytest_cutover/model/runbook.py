@@ -1,13 +1,12 @@
 """The runbook's rules at run time: advisory checks, waivers, rollback triggers, mutation.
 
-Plain functions over plain values; :mod:`pytest_cutover.run.session` calls them from its hooks.
+Plain functions over plain values; the run's registry and session call them from their hooks.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import NamedTuple
 
 from pytest_cutover import messages
@@ -67,14 +66,3 @@ def reference_problems(
             if trigger not in known
         ]
     return problems
-
-
-def phase_times(
-    spans: Iterable[tuple[str, datetime, datetime]],
-) -> dict[str, tuple[datetime, datetime]]:
-    """The first start and last end of each phase, from (phase, start, end) of its checks."""
-    times: dict[str, tuple[datetime, datetime]] = {}
-    for phase, start, end in spans:
-        first, last = times.get(phase, (start, end))
-        times[phase] = (min(first, start), max(last, end))
-    return times

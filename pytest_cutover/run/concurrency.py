@@ -12,19 +12,27 @@ fired, the run was interrupted) is cancelled: its commands are killed at once.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+import pytest
+
 from cutover_checks.cancel import Cancellation, cancellable
 from cutover_checks.result import CheckResult
+from pytest_cutover import messages
+from pytest_cutover.model.decision import Outcome
+from pytest_cutover.model.failfast import FailFast
+from pytest_cutover.run.items import STARTED_AHEAD_KEY, PlanCheckItem
+from pytest_cutover.run.observations import command_records
+from pytest_cutover.run.state import refuse_mutation
 from pytest_cutover.safety.audit import ProcessStart, Recorder, recording
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
 
-#: Checks of one gate that run at once unless --cutover-workers says otherwise.
-DEFAULT_WORKERS = 64
+    from pytest_cutover.run.state import CheckState, RunState
 
 
 class Execution(NamedTuple):
@@ -106,3 +114,62 @@ class GatePool:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+
+
+class GateStarter:
+    """Starts the declared checks of a gate ahead, when its first one is set up, and keeps
+    each one's handle until pytest runs (or never runs) that check."""
+
+    def __init__(self, run: RunState) -> None:
+        self.run = run
+        self.pool = GatePool(run.settings.workers)
+        #: The declared checks running (or run) ahead of their turn in pytest, by nodeid.
+        self.running_ahead: dict[str, Handle] = {}
+
+    def start_gate(self, first: pytest.Item, first_state: CheckState) -> None:
+        """Hand every declared check of the gate of ``first`` from it on to the pool at once."""
+        run = self.run
+        settings = run.settings
+        if settings.workers == 1 or settings.fail_fast is FailFast.CHECK:
+            return  # one at a time; fail-fast per check needs each result before the next
+        if STARTED_AHEAD_KEY in first.stash or first_state.attempts:
+            return
+        items = first.session.items
+        position = items.index(first)
+        gate = first_state.gate
+        guard = functools.partial(refuse_mutation, run) if first_state.preflight else None
+        for item in items[position:]:
+            state = run.checks.get(item.nodeid)
+            if state is None or state.gate.id != gate.id or item.nodeid in self.running_ahead:
+                continue
+            blocked = state.flags.mutating and not settings.allow_mutation
+            if isinstance(item, PlanCheckItem) and not blocked:
+                handle = self.pool.submit(item.evaluate, guard)
+                item.stash[STARTED_AHEAD_KEY] = self.running_ahead[item.nodeid] = handle
+
+    def handle(self, nodeid: str) -> Handle | None:
+        """The handle of the check ``nodeid``, if it was started ahead."""
+        return self.running_ahead.get(nodeid)
+
+    def take(self, nodeid: str) -> Handle | None:
+        """The handle of the check ``nodeid``, which pytest has finished with."""
+        return self.running_ahead.pop(nodeid, None)
+
+    def close(self) -> None:
+        """The session ends: nothing started ahead may go on running, and checks the pool ran
+        but pytest never reported (the session stopped) keep their commands as evidence, so
+        that every process that ran is on record."""
+        for handle in self.running_ahead.values():
+            handle.cancellation.cancel()  # never reported: nothing of it may go on running
+        self.pool.shutdown()
+        run = self.run
+        for nodeid, handle in self.running_ahead.items():
+            state = run.checks[nodeid]
+            execution = handle.execution()
+            if state.outcome is Outcome.NOT_RUN and (execution or handle.recorder.starts):
+                results = [execution.result] if execution and execution.result else []
+                state.commands = command_records(
+                    results, handle.recorder.starts, run.redact, failing=True
+                )
+                state.message = messages.RAN_NOT_REPORTED
+        self.running_ahead.clear()

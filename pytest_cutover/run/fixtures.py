@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cutover_checks.result import CheckResult
-from pytest_cutover.run.items import strict_result
-from pytest_cutover.run.observations import describe_failure, record
-from pytest_cutover.run.settings import SETTINGS_KEY
+from pytest_cutover.run.keys import STATE_KEY
+from pytest_cutover.run.observations import describe_failure, record, strict_result
 
 
 class CutoverChecks:
@@ -34,5 +33,5 @@ class CutoverChecks:
 @pytest.fixture
 def cutover(request: pytest.FixtureRequest) -> CutoverChecks:
     """Check with the cutover_checks library: ``cutover.require(tools.tool("bun"))``."""
-    settings = request.config.stash.get(SETTINGS_KEY, None)
-    return CutoverChecks(request.node, strict=settings is not None and settings.strict)
+    run = request.config.stash.get(STATE_KEY, None)  # none without cutover settings
+    return CutoverChecks(request.node, strict=run is not None and run.settings.strict)

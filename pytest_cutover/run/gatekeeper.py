@@ -1,4 +1,10 @@
-"""Settle each report of a cutover check where pytest settles outcomes: in ``makereport``.
+"""Gatekeeping: block a check in its setup, record its processes, settle its reports.
+
+A check is blocked in ``pytest_runtest_setup`` when fail-fast says an earlier
+failure blocks it (or it is mutating and mutation is not allowed). From its setup
+to its teardown every process it starts is recorded, and the mutation guard
+watches those of a preflight check. Each report is settled where pytest settles
+outcomes: in ``makereport``.
 
 Like pytest's own ``skipping.py`` for xfail, a ``pytest_runtest_makereport``
 wrapper decides before any reader sees the report, so the terminal, JUnit XML,
@@ -7,8 +13,7 @@ see one outcome:
 
 - secrets are redacted from the report's text, skip or xfail reason, captured
   output and user properties (collect reports, warnings and live logs get the
-  same redactor through the run's own hooks, with :func:`redact_report`,
-  :func:`redact_warning` and :func:`redact_log_handlers`);
+  same redactor through the run's lookout, with :mod:`pytest_cutover.run.redaction`);
 - a report another plugin turned into a pass, although the check failed (its
   own result for a declared check, an exception for a Python test), fails, and
   the check is recorded as an ERROR;
@@ -23,36 +28,178 @@ its wrapper is outside theirs.
 
 from __future__ import annotations
 
-import logging
-import os
-import warnings
-from collections.abc import Callable, Generator
+import functools
+import time
+from collections.abc import Generator, Mapping
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
 
 import pytest
 
 from pytest_cutover import messages
-from pytest_cutover.model.decision import Outcome
+from pytest_cutover.model.decision import FAILING, Outcome
+from pytest_cutover.model.failfast import Failure, block_reason
 from pytest_cutover.model.vocabulary import settled_message
 from pytest_cutover.model.waivers import active_waiver
+from pytest_cutover.run.concurrency import GateStarter
 from pytest_cutover.run.items import VERDICT_KEY, PlanCheckItem, SignoffItem
-from pytest_cutover.safety.redact import MARKER, is_secret_name
-
-if TYPE_CHECKING:
-    from pytest_cutover.run.session import CheckState, CutoverRun
-
-Redact = Callable[[str], str]
+from pytest_cutover.run.observations import RESULTS_KEY, command_records, results_of
+from pytest_cutover.run.redaction import redact_report
+from pytest_cutover.run.state import CheckState, RunState, refuse_mutation
+from pytest_cutover.safety.audit import Attachment, ProcessStart, Recorder, Relay, attach, detach
 
 #: The name :class:`Gatekeeper` is registered under.
 GATEKEEPER_NAME = "cutover-gatekeeper"
+#: The name :class:`StatusWords` is registered under.
+STATUS_WORDS_NAME = "cutover-status-words"
+
+
+class Running:
+    """The check pytest is running now, and the recording of its processes."""
+
+    __slots__ = ("charged", "item", "left", "recorder", "state")
+
+    def __init__(self, item: pytest.Item, state: CheckState, recorder: Recorder) -> None:
+        self.item = item
+        self.state = state
+        self.recorder = recorder
+        #: Whether a refused command has failed one of its reports already.
+        self.charged = False
+        #: The outcome the gatekeeper left each of its reports with.
+        self.left: dict[str, str] = {}
+
+
+class StatusWords:
+    """The status of a blocked, waived or advisory check in pytest's terminal output.
+
+    Registered from the first check that needs them on, because pytest asks every
+    report of the run for its status.
+    """
+
+    def __init__(self, checks: Mapping[str, CheckState]) -> None:
+        self.checks = checks
+
+    def pytest_report_teststatus(
+        self, report: pytest.TestReport
+    ) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
+        if report.outcome != "skipped":
+            return None
+        state = self.checks.get(report.nodeid)
+        if state is None:
+            return None
+        if state.outcome is Outcome.BLOCKED and report.when == "setup":
+            return "blocked", "B", ("BLOCKED", {"yellow": True})
+        if state.settled is Outcome.WAIVED:
+            return "waived", "W", ("WAIVED", {"yellow": True})
+        if state.settled is Outcome.WARNED:
+            return "warned", "w", ("WARN", {"yellow": True})
+        return None
 
 
 class Gatekeeper:
-    """The run's ``makereport`` wrapper: one outcome for every reader of a report."""
+    """Registered once collection found a cutover run, after every conftest, so that its
+    ``makereport`` wrapper is outside theirs: one outcome for every reader of a report."""
 
-    def __init__(self, run: CutoverRun) -> None:
+    def __init__(self, config: pytest.Config, run: RunState, starter: GateStarter) -> None:
+        self.config = config
         self.run = run
+        self.starter = starter
+        self.running: Running | None = None
+        #: Points the audit hook at the running check.
+        self.relay = Relay()
+        self.attachment: Attachment | None = None
+        self.status_words = StatusWords(run.checks)
+
+    def attach(self) -> None:
+        """Point the audit hook at this gatekeeper's relay (when checks were selected)."""
+        self.attachment = attach(self.relay)
+
+    def show_status_words(self) -> None:
+        """From the first check that needs them on: BLOCKED, WAIVED and WARN in the terminal."""
+        if not self.config.pluginmanager.is_registered(self.status_words):
+            self.config.pluginmanager.register(self.status_words, STATUS_WORDS_NAME)
+
+    # -- setup: block, or start recording -------------------------------------------
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        run = self.run
+        state = run.checks.get(item.nodeid)
+        if state is None:
+            return
+        self._begin(item, state)
+        settings = run.settings
+        cause = block_reason(settings.fail_fast, state.gate, run.failures) if run.failures else None
+        if cause is None and state.flags.mutating and not settings.allow_mutation:
+            cause = messages.BLOCKED_MUTATING
+        if cause is not None:
+            state.outcome, state.reason = Outcome.BLOCKED, cause
+            self.show_status_words()
+            pytest.skip(messages.BLOCKED.format(cause=cause))
+        if state.declared:
+            self.starter.start_gate(item, state)
+
+    def _begin(self, item: pytest.Item, state: CheckState) -> None:
+        """Record every process the check starts, from its setup to its teardown."""
+        if self.running is not None:  # its teardown was never reported
+            self.finish(stopped=True)
+        if state.started is not None:  # it ran before: pytest-rerunfailures runs it again
+            _next_attempt(item, state)
+        guard = functools.partial(refuse_mutation, self.run) if state.preflight else None
+        recorder = self.relay.to = Recorder(guard=guard)
+        self.running = Running(item, state, recorder)
+        state.started = time.time()
+
+    def finish(self, stopped: bool = False) -> None:
+        """Stop recording the running check, and keep what it observed as evidence
+        (all of its output when it failed, or when the session ``stopped`` inside it)."""
+        running, self.running = self.running, None
+        if running is None:
+            return
+        self.relay.to = None
+        redact = self.run.redact
+        state = running.state
+        running.recorder.close(functools.partial(_late, state))
+        state.finished = time.time()
+        starts = running.recorder.starts
+        handle = self.starter.take(state.nodeid) if state.declared else None
+        results = results_of(running.item)
+        seen_by_item = bool(results)
+        if handle is not None:
+            execution = handle.execution()
+            if execution is not None:
+                state.started, state.finished = execution.started, execution.finished
+                unrecorded = execution.result  # the item stopped waiting for it (a timeout)
+                if unrecorded is not None and unrecorded not in results:
+                    results, seen_by_item = [*results, unrecorded], False
+            handle.recorder.close(functools.partial(_late, state))
+            starts = [*handle.recorder.starts, *starts]
+        if results or starts:
+            failing = stopped or state.outcome in FAILING
+            state.warnings = tuple(redact(w) for r in results for w in r.warnings)
+            state.commands = command_records(results, starts, redact, failing=failing)
+        # A result the item stopped waiting for is evidence, not why the check ended.
+        if seen_by_item and state.outcome is not Outcome.BLOCKED and not state.disagreement:
+            state.message = redact(results[-1].message)
+
+    def close(self) -> None:
+        """The session ends: the check it stopped in the middle of is finished, and the
+        audit hook let go."""
+        self.finish(stopped=True)
+        if self.attachment is not None:
+            detach(self.attachment)
+            self.attachment = None
+
+    def refused(self, state: CheckState) -> BaseException | None:
+        """What the mutation guard refused the running check, if it refused anything."""
+        running = self.running
+        if running is None or running.state is not state:
+            return None
+        handle = self.starter.handle(state.nodeid)
+        if handle is not None and handle.recorder.refused is not None:
+            return handle.recorder.refused
+        return running.recorder.refused
+
+    # -- makereport: one outcome for every reader ------------------------------------
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_makereport(
@@ -68,14 +215,14 @@ class Gatekeeper:
         ):
             redact_report(report, run.redact)
         state = run.checks.get(report.nodeid)
-        running = run.running
+        running = self.running
         if state is None or running is None or running.state is not state:
             return report
         disagreement = _disagreement(item, call, report)
         if disagreement is not None:
             state.disagreement = run.redact(disagreement)
             _fail(report, state, state.disagreement)
-        refused = run.refused(state)
+        refused = self.refused(state)
         if refused is not None and not running.charged and report.outcome != "skipped":
             running.charged = True
             state.message = run.redact(str(refused))
@@ -96,12 +243,105 @@ class Gatekeeper:
             state.settled = Outcome.WARNED
         else:
             return
-        run.show_status_words()
+        self.show_status_words()
         state.message = state.message or report_message(report)
         path, line, _ = report.location
         report.outcome = "skipped"
         why = settled_message(state.settled, state.reason or state.message)
         report.longrepr = (path, (line or 0) + 1, why)
+
+    # -- logreport: record what each report says -------------------------------------
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Record what the report says of its check (settled already, in ``makereport``)."""
+        run = self.run
+        state = run.checks.get(report.nodeid)
+        if state is None:
+            return
+        running = self.running
+        if running is not None and running.state is state:
+            left = running.left.get(report.when)
+            if disagrees(left, report.outcome):  # changed by a plugin outside the gatekeeper
+                state.disagreement = messages.REPORT_DISAGREES.format(
+                    reported=report.outcome, truth=messages.SETTLED_AS.format(outcome=left)
+                )
+                report.outcome = "failed"
+                report.longrepr = messages.CHECK_FAILED.format(
+                    check=state.check_id, problem=state.disagreement
+                )
+        state.duration += report.duration
+        # A passed setup or teardown changes nothing but the duration.
+        if report.outcome != "passed" or report.when == "call":
+            failure = record_outcome(state, report)
+            if failure is not None:
+                run.failures.append(failure)
+        if report.when == "teardown":
+            if report.sections:
+                state.output = tuple((title, text) for title, text in report.sections if text)
+            self.finish()
+
+
+def record_outcome(state: CheckState, report: pytest.TestReport) -> Failure | None:
+    """Change ``state`` by one more of its reports; the failure it became, if it became one."""
+    before = state.outcome
+    if state.disagreement:
+        state.outcome, state.message = Outcome.ERROR, state.disagreement
+    else:
+        state.outcome = state.settled or next_outcome(state.outcome, report)
+    if report.outcome != "passed" and not state.message:
+        state.message = report_message(report)
+    if report.failed and state.outcome in FAILING and before not in FAILING:
+        return Failure(state.check_id, state.gate)
+    return None
+
+
+def next_outcome(current: Outcome, report: pytest.TestReport) -> Outcome:
+    """A check's outcome after one more of its reports (setup, call or teardown).
+
+    pytest-rerunfailures reports an attempt it will run again as "rerun": that
+    attempt failed (its next attempt starts from nothing).
+    """
+    outcome, when = report.outcome, report.when
+    if outcome in ("failed", "rerun"):
+        if when == "call" or current is Outcome.FAILED:
+            return Outcome.FAILED
+        return Outcome.ERROR
+    if outcome == "skipped":
+        if current is Outcome.BLOCKED:
+            return current
+        return Outcome.XFAILED if hasattr(report, "wasxfail") else Outcome.SKIPPED
+    if when == "call":
+        return Outcome.XPASSED if hasattr(report, "wasxfail") else Outcome.PASSED
+    return current
+
+
+def _next_attempt(item: pytest.Item, state: CheckState) -> None:
+    """Keep the attempt that ended as evidence; the check starts again from nothing."""
+    attempts = state.attempts = state.attempts or []
+    attempts.append(state.last_attempt())
+    state.outcome, state.reason, state.message, state.settled = Outcome.NOT_RUN, "", "", None
+    state.duration, state.commands, state.warnings, state.output = 0.0, (), (), ()
+    state.disagreement = ""
+    if RESULTS_KEY in item.stash:
+        item.stash[RESULTS_KEY] = []
+
+
+def _late(state: CheckState, start: ProcessStart) -> None:
+    """Keep a process a thread of ``state`` started after the check had ended."""
+    if state.late is None:
+        state.late = []
+    state.late.append(start)
+
+
+def keep_late_starts(run: RunState) -> None:
+    """Processes a check's threads started after the check ended: on its record, as late."""
+    for state in run.checks.values():
+        if state.late:
+            late = command_records((), state.late, run.redact, failing=True)
+            for record in late:
+                record["source"] = "blocked" if record["source"] == "blocked" else "late"
+            state.commands = [*state.commands, *late]
 
 
 def _disagreement(
@@ -137,42 +377,6 @@ def report_message(report: pytest.TestReport) -> str:
     return lines[0] if lines else report.outcome
 
 
-def redact_report(report: pytest.TestReport | pytest.CollectReport, redact: Redact) -> None:
-    """Replace secrets in a report's failure text or skip reason, its xfail reason, its
-    captured output and its user properties (``record_property``)."""
-    longrepr = report.longrepr
-    if isinstance(longrepr, tuple):
-        path, line, reason = longrepr
-        cleaned = redact(str(reason))
-        if cleaned != reason:
-            report.longrepr = (path, line, cleaned)
-    elif longrepr is not None:
-        text = str(longrepr)
-        cleaned = redact(text)
-        if cleaned != text:
-            report.longrepr = cleaned
-    wasxfail = getattr(report, "wasxfail", None)
-    if isinstance(wasxfail, str) and wasxfail:
-        report.wasxfail = redact(wasxfail)  # type: ignore[union-attr]  # set by pytest's skipping
-    if report.sections:
-        report.sections = [(title, redact(content)) for title, content in report.sections]
-    properties = getattr(report, "user_properties", None)
-    if properties:
-        report.user_properties = [  # type: ignore[union-attr]  # test reports only
-            (name, MARKER if is_secret_name(str(name)) else _redacted(redact, value))
-            for name, value in properties
-        ]
-
-
-def _redacted(redact: Redact, value: object) -> object:
-    """A property value redacted: a string as text, anything else as the text it shows."""
-    if isinstance(value, str):
-        return redact(value)
-    shown = str(value)
-    cleaned = redact(shown)
-    return value if cleaned == shown else cleaned
-
-
 def disagrees(left: str | None, logged: str) -> bool:
     """Whether a report reached the log as a pass although it was settled as something else
     (a plugin outside this wrapper changed it); a rerun's "rerun" is no disagreement.
@@ -181,56 +385,3 @@ def disagrees(left: str | None, logged: str) -> bool:
     (True, False, False)
     """
     return left is not None and left != "passed" and logged == "passed"
-
-
-def redact_warning(warning_message: warnings.WarningMessage, redact: Redact) -> None:
-    """Replace secrets in a recorded warning's text, keeping its category where it can."""
-    message = warning_message.message
-    text = str(message)
-    cleaned = redact(text)
-    if cleaned == text:
-        return
-    replacement: Warning | str = cleaned
-    try:
-        candidate = type(message)(cleaned) if isinstance(message, Warning) else cleaned
-    except Exception:  # a warning class with a constructor of its own: keep the text
-        candidate = cleaned
-    if str(candidate) == cleaned:
-        replacement = candidate
-    warning_message.message = replacement
-
-
-class RedactingFormatter(logging.Formatter):
-    """A log handler's formatter whose every line goes through the redactor."""
-
-    def __init__(self, inner: logging.Formatter, redact: Redact) -> None:
-        super().__init__()
-        self.inner = inner
-        self.redact = redact
-
-    def format(self, record: logging.LogRecord) -> str:
-        return self.redact(self.inner.format(record))
-
-
-#: The handlers of pytest's logging plugin that write where a person reads.
-LOG_HANDLERS = ("log_cli_handler", "log_file_handler")
-
-
-def redact_log_handlers(config: pytest.Config, redact: Redact) -> None:
-    """Put the redactor into live logging (``--log-cli-level``) and ``--log-file``.
-
-    pytest's logging plugin is found by its registered name and its handlers by
-    what they are (``logging.StreamHandler``); a handler writing to the null device
-    (no ``--log-file``) or none at all (no live logging) is left alone, so a run
-    without them pays nothing.
-    """
-    plugin = config.pluginmanager.get_plugin("logging-plugin")
-    for name in LOG_HANDLERS:
-        handler = getattr(plugin, name, None)
-        if not isinstance(handler, logging.StreamHandler):
-            continue
-        if isinstance(handler, logging.FileHandler) and handler.baseFilename == os.devnull:
-            continue
-        formatter = handler.formatter or logging.Formatter()
-        if not isinstance(formatter, RedactingFormatter):
-            handler.setFormatter(RedactingFormatter(formatter, redact))

@@ -13,14 +13,14 @@ from pytest_cutover import messages
 from pytest_cutover.model.cutover import Plan, PlanCheck
 from pytest_cutover.model.vocabulary import shown_command
 from pytest_cutover.plan.signoff import Signature
-from pytest_cutover.run.observations import describe_failure, record
+from pytest_cutover.run.observations import describe_failure, record, strict_result
 
 if TYPE_CHECKING:
     from pytest_cutover.run.concurrency import Handle
 
-#: The pool's run of a declared check, when its gate runs concurrently; taken by the check's
-#: first run, so that a rerun (pytest-rerunfailures) runs the check again.
-PREFETCH_KEY: pytest.StashKey[Handle] = pytest.StashKey()
+#: The pool's run of a declared check, started ahead with the rest of its gate; taken by the
+#: check's first run, so that a rerun (pytest-rerunfailures) runs the check again.
+STARTED_AHEAD_KEY: pytest.StashKey[Handle] = pytest.StashKey()
 #: Whether a declared check held, by its own result: what its reports must agree with.
 VERDICT_KEY: pytest.StashKey[bool] = pytest.StashKey()
 
@@ -87,11 +87,11 @@ class PlanCheckItem(pytest.Item):
 
     def runtest(self) -> None:
         self.stash[VERDICT_KEY] = False
-        handle = self.stash.get(PREFETCH_KEY, None)
+        handle = self.stash.get(STARTED_AHEAD_KEY, None)
         if handle is None:
             result = self.evaluate()
         else:
-            del self.stash[PREFETCH_KEY]
+            del self.stash[STARTED_AHEAD_KEY]
             result = _wait_for(handle)
         record(self, result)
         parent = self.parent
@@ -178,12 +178,6 @@ def _one_line(excinfo: pytest.ExceptionInfo[BaseException]) -> str | None:
     if isinstance(excinfo.value, pytest.fail.Exception):
         return str(excinfo.value)
     return None
-
-
-def strict_result(result: CheckResult) -> CheckResult:
-    """Under --cutover-strict, a result with warnings is a failure."""
-    message = "strict: " + "; ".join(result.warnings)
-    return CheckResult(False, message, result.details, result.commands, result.warnings)
 
 
 def _shown(check: PlanCheck) -> str:

@@ -15,10 +15,10 @@ import pytest
 
 from cutover_checks.result import CheckResult, CommandRun
 from pytest_cutover.model.vocabulary import cut
-from pytest_cutover.safety.audit import ProcessStart
 
 if TYPE_CHECKING:
     from pytest_cutover.evidence.records import CommandRecord
+    from pytest_cutover.safety.audit import ProcessStart
 
 #: Every CheckResult a test item produced, in order.
 RESULTS_KEY = pytest.StashKey[list[CheckResult]]()
@@ -107,3 +107,9 @@ def describe_failure(check_id: str, result: CheckResult, what: str = "") -> str:
                 lines.extend(f"    {line}" for line in text.rstrip().splitlines())
     lines.extend(f"  warning: {warning}" for warning in result.warnings)
     return "\n".join(lines)
+
+
+def strict_result(result: CheckResult) -> CheckResult:
+    """Under --cutover-strict, a result with warnings is a failure."""
+    message = "strict: " + "; ".join(result.warnings)
+    return CheckResult(False, message, result.details, result.commands, result.warnings)

@@ -38,10 +38,11 @@ from pytest_cutover import messages
 from pytest_cutover.errors import SettingError
 from pytest_cutover.model.clock import parse_instant
 from pytest_cutover.model.failfast import FailFast
-from pytest_cutover.run.concurrency import DEFAULT_WORKERS
 from pytest_cutover.safety.redact import parse_extra_pattern
 
 DEFAULT_PLAN = "cutover.yaml"
+#: Checks of one gate that run at once unless --cutover-workers says otherwise.
+DEFAULT_WORKERS = 64
 #: The most declared checks of one gate that may run at once.
 MAX_WORKERS = 256
 #: The option group of ``pytest --help``.

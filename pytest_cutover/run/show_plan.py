@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+import pytest
 
 from pytest_cutover import messages
 from pytest_cutover.model.clock import utc, windows
 from pytest_cutover.model.cutover import Plan, PlanCheck, Waiver
 from pytest_cutover.model.vocabulary import shown_command
 from pytest_cutover.safety.mutation import DEFAULT_DENY
+
+if TYPE_CHECKING:
+    from pytest_cutover.run.state import RunState
 
 
 def runbook_lines(
@@ -83,3 +89,29 @@ def _rollback(plan: Plan) -> list[str]:
     if rollback.triggers:
         lines.append(messages.RUNBOOK_TRIGGERS.format(triggers=", ".join(rollback.triggers)))
     return lines
+
+
+#: The name :class:`ShowPlan` is registered under.
+SHOW_PLAN_NAME = "cutover-show-plan"
+
+
+class ShowPlan:
+    """``--cutover-show-plan``: print the runbook instead of running anything."""
+
+    def __init__(self, config: pytest.Config, run: RunState) -> None:
+        self.config = config
+        self.run = run
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> bool:
+        run = self.run
+        if run.plan is None:
+            raise pytest.UsageError(messages.SHOW_PLAN_WITHOUT_PLAN)
+        python_checks: dict[str, list[str]] = {}
+        for state in run.checks.values():
+            if state.check_id == state.nodeid and state.selected:
+                python_checks.setdefault(state.gate.id, []).append(state.check_id)
+        writer = self.config.get_terminal_writer()
+        for line in runbook_lines(run.plan, run.t0, run.waivers, python_checks):
+            writer.line(line)
+        return True

@@ -1,13 +1,23 @@
-"""The "cutover decision" section at the end of the terminal output."""
+"""The "cutover decision" section at the end of the terminal output, and the plan's header line."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+import pytest
 
 from pytest_cutover import messages
 from pytest_cutover.model.cutover import Rollback
 from pytest_cutover.model.decision import Decision, GateStatus, Verdict
-from pytest_cutover.model.waivers import WaiverRecord
+from pytest_cutover.model.waivers import WaiverRecord, waiver_records
+
+if TYPE_CHECKING:
+    from pytest_cutover.run.state import RunState
+
+#: The name :class:`TerminalSummary` is registered under.
+TERMINAL_SUMMARY_NAME = "cutover-terminal-summary"
 
 _COLOURS = {
     GateStatus.PASSED: "green",
@@ -53,3 +63,41 @@ def decision_lines(
         gates = ", ".join(f"{gate.id} ({gate.phase})" for gate in decision.out_of_scope)
         lines.append((messages.OUT_OF_SCOPE.format(gates=gates), ""))
     return lines
+
+
+class TerminalSummary:
+    """The plan in the report header and the "cutover decision" section at the end."""
+
+    def __init__(self, run: RunState) -> None:
+        self.run = run
+
+    def pytest_report_header(self) -> list[str] | None:
+        run = self.run
+        plan = run.plan
+        if plan is None or not run.cutover:
+            return None
+        return [
+            messages.PLAN_HEADER.format(
+                path=run.settings.plan_shown_as,
+                name=plan.name,
+                gates=len(plan.gates),
+                checks=len(plan.checks),
+            )
+        ]
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        run = self.run
+        if run.no_decision:
+            terminalreporter.write_line(messages.NO_CUTOVER_SELECTED)
+            return
+        if run.decision is None:
+            return
+        terminalreporter.write_sep("=", messages.DECISION_TITLE, bold=True)
+        rollback = run.plan.rollback if run.plan is not None else None
+        waivers = waiver_records(run.waivers, run.applied, datetime.now(timezone.utc))
+        lines = decision_lines(run.decision, waivers, rollback)
+        if run.bundle_note is not None:
+            lines.append(run.bundle_note)
+        for text, colour in lines:
+            markup = {colour: True, "bold": True} if colour else {}
+            terminalreporter.write_line(run.redact(text), **markup)
