@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 LOOKOUT_NAME = "cutover-lookout"
 
 
-
 def run_redactor(config: pytest.Config) -> RunRedactor:
     """The run's redactor: the one its state was built with, or, in a run without cutover
     settings, the environment's secrets alone (built when first needed)."""

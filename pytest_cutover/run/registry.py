@@ -19,8 +19,8 @@ from typing import Any, NamedTuple
 import pytest
 
 from pytest_cutover import messages
-from pytest_cutover.model import catalog
 from pytest_cutover.errors import MarkerError
+from pytest_cutover.model import catalog
 from pytest_cutover.model.catalog import MarkedCheck
 from pytest_cutover.model.cutover import DEFAULT_PHASES, Gate, PlanCheck, Timeline
 from pytest_cutover.model.decision import Outcome

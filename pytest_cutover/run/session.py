@@ -191,8 +191,8 @@ class SessionEnd:
 
     def _write_bundle(self, directory: Path, finished: FinishedRun) -> bool:
         """Write the evidence bundle; say where in the summary, or why it could not be."""
-        from pytest_cutover.evidence.assemble import evidence_document  # noqa: PLC0415 - with evidence
         from pytest_cutover.errors import BundleError  # noqa: PLC0415 - with evidence
+        from pytest_cutover.evidence.assemble import evidence_document  # noqa: PLC0415 - with evidence
         from pytest_cutover.evidence.bundle import finish_run, write_bundle  # noqa: PLC0415
 
         run = self.run

@@ -28,9 +28,9 @@ from datetime import datetime, timezone
 
 import pytest
 
+from pytest_cutover.errors import InputError
 from pytest_cutover.model import catalog
 from pytest_cutover.model.cutover import Plan, Waiver
-from pytest_cutover.errors import InputError
 from pytest_cutover.plan.signoff import Signature, collect_signatures
 from pytest_cutover.run.concurrency import GateStarter
 from pytest_cutover.run.gatekeeper import GATEKEEPER_NAME, STATUS_WORDS_NAME, Gatekeeper
