@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from loopback import Answer, ServeHttp
 
 from cutover_checks import probes
+from cutover_checks import retry as retry_module
 from cutover_checks.errors import InvalidArgument
 from cutover_checks.result import CheckResult
 from cutover_checks.retry import retry
@@ -43,17 +45,30 @@ def test_attempts_run_out_and_the_last_failure_is_reported() -> None:
     assert result.message.startswith("down (3) (after 3 attempts in ")
 
 
-def test_no_attempt_starts_after_the_deadline() -> None:
-    calls: list[int] = []
+def test_no_attempt_starts_after_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A fake clock: whether an attempt may start is arithmetic on the clock, and the
+    # machine's real pauses overshoot by as much as the bound under load.
+    now = [0.0]
+
+    def pause(seconds: float) -> bool:
+        now[0] += seconds
+        return False  # not cancelled
+
+    monkeypatch.setattr(retry_module, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    monkeypatch.setattr(retry_module, "pause", pause)
+    starts: list[float] = []
 
     def never() -> CheckResult:
-        calls.append(1)
+        starts.append(now[0])
+        now[0] += 0.01  # each attempt takes 10 ms
         return CheckResult(False, "down")
 
     result = retry(never, attempts=1000, interval=0.05, deadline=0.2)
     assert not result.ok
-    assert 2 <= len(calls) <= 6
-    assert result.details["elapsed"] <= 0.2
+    # Attempts start at 0, 0.06, 0.12 and 0.18 s; a fifth would start at 0.24 s.
+    assert starts == pytest.approx([0.0, 0.06, 0.12, 0.18])
+    assert result.details["attempts"] == 4
+    assert result.details["elapsed"] == pytest.approx(0.19)
 
 
 def test_bad_retry_bounds_are_refused() -> None:
