@@ -96,7 +96,7 @@ def test_the_comparison_finds_a_key_the_types_lack_and_one_they_add() -> None:
 
 
 def test_an_optional_key_is_optional_in_both() -> None:
-    assert records.CheckRecord.__optional_keys__ == {"attempts"}
+    assert records.CheckRecord.__optional_keys__ == {"attempts", "title"}
     assert records.CommandRecord.__optional_keys__ == {"attempt"}
     assert records.DecisionRecord.__optional_keys__ == {"problems"}
 

@@ -77,6 +77,8 @@ def check_entry(check: FinishedCheck) -> CheckRecord:
     }
     if check.attempts:
         entry["attempts"] = [_attempt_entry(attempt) for attempt in check.attempts]
+    if check.title:
+        entry["title"] = check.title
     return entry
 
 

@@ -55,6 +55,8 @@ class FinishedCheck(NamedTuple):
     trigger: bool
     #: All of its attempts, the last one too, when it ran more than once.
     attempts: tuple[FinishedAttempt, ...] = ()
+    #: The title the plan gives a declared check.
+    title: str = ""
 
     def span(self) -> tuple[str, float, float] | None:
         """Its phase and when it started and finished, if it ran."""

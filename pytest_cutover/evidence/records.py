@@ -186,9 +186,10 @@ class _CheckRequired(TypedDict):
 
 class CheckRecord(_CheckRequired, total=False):
     """One check: its outcome and why, what it printed, every command it ran, and its
-    attempts when it ran more than once."""
+    attempts when it ran more than once, and the title the plan gives it."""
 
     attempts: list[AttemptRecord]
+    title: str
 
 
 class ListedCommand(TypedDict):

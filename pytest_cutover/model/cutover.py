@@ -63,6 +63,14 @@ class PlanCheck(NamedTuple):
     severity: str = "block"
     mutating: bool = False
 
+    def label(self) -> str:
+        """The check as people read it.
+
+        >>> PlanCheck("bun", "G1", "tool", {"tool": "bun"}, 3, "bun on PATH").label()
+        "bun 'bun on PATH'"
+        """
+        return f"{self.id} '{self.title}'" if self.title else self.id
+
 
 class Waiver(NamedTuple):
     """An accepted failure of one check, until it expires."""

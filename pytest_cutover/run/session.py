@@ -115,7 +115,11 @@ class SessionEnd:
             self._undo_evidence()
             return
         explain_unrun(states, session, interrupted)
-        checks = tuple(finished_check(state) for state in states)
+        titles = {c.id: c.title for c in run.plan.checks} if run.plan is not None else {}
+        checks = tuple(
+            finished_check(state, titles.get(state.check_id, "") if state.declared else "")
+            for state in states
+        )
         decision = run.decision = self._decide(checks, exitstatus)
         # pytest's --junitxml gets it too (pytest_cutover.integrations.junitxml).
         self.config.hook.pytest_cutover_decision(config=self.config, decision=decision)
@@ -229,7 +233,7 @@ def explain_unrun(states: list[CheckState], session: pytest.Session, interrupted
                 state.warnings = (*state.warnings, note)
 
 
-def finished_check(state: CheckState) -> FinishedCheck:
+def finished_check(state: CheckState, title: str = "") -> FinishedCheck:
     """The finished check ``state`` as a plain value, its output cut to its bound."""
     limit = FAILED_OUTPUT_LIMIT if state.outcome in FAILING else PASSED_OUTPUT_LIMIT
     commands = list(state.commands)
@@ -257,6 +261,7 @@ def finished_check(state: CheckState) -> FinishedCheck:
         state.finished,
         state.flags.trigger,
         attempts,
+        title,
     )
 
 

@@ -46,7 +46,7 @@ def runbook_lines(
         for gate in (g for g in plan.gates if g.phase == phase):
             lines.append(f"  {gate.label()}")
             lines.extend(
-                f"    - {check.id}: {_what(check)}"
+                f"    - {check.label()}: {_what(check)}"
                 for check in plan.checks
                 if check.gate == gate.id
             )
