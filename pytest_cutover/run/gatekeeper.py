@@ -273,27 +273,24 @@ class Gatekeeper:
         state.duration += report.duration
         # A passed setup or teardown changes nothing but the duration.
         if report.outcome != "passed" or report.when == "call":
-            failure = record_outcome(state, report)
-            if failure is not None:
-                run.failures.append(failure)
+            was_failing = state.outcome in FAILING
+            apply_report(state, report)
+            if report.failed and state.outcome in FAILING and not was_failing:
+                run.failures.append(Failure(state.check_id, state.gate))
         if report.when == "teardown":
             if report.sections:
                 state.output = tuple((title, text) for title, text in report.sections if text)
             self.finish()
 
 
-def record_outcome(state: CheckState, report: pytest.TestReport) -> Failure | None:
-    """Change ``state`` by one more of its reports; the failure it became, if it became one."""
-    before = state.outcome
+def apply_report(state: CheckState, report: pytest.TestReport) -> None:
+    """Bring ``state``'s outcome and message up to date with one more of its reports."""
     if state.disagreement:
         state.outcome, state.message = Outcome.ERROR, state.disagreement
     else:
         state.outcome = state.settled or next_outcome(state.outcome, report)
     if report.outcome != "passed" and not state.message:
         state.message = report_message(report)
-    if report.failed and state.outcome in FAILING and before not in FAILING:
-        return Failure(state.check_id, state.gate)
-    return None
 
 
 def next_outcome(current: Outcome, report: pytest.TestReport) -> Outcome:
