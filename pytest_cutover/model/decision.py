@@ -56,11 +56,7 @@ class Verdict(str, enum.Enum):
 
 
 class CheckOutcome(NamedTuple):
-    """One check's outcome, with the words that explain it (a block reason, say).
-
-    A named tuple: one is made per check at the end of every run, and a frozen
-    dataclass costs three times as much to make.
-    """
+    """One check's outcome, with the words that explain it (a block reason, say)."""
 
     check_id: str
     gate: str

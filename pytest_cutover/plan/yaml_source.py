@@ -46,9 +46,8 @@ def _loader(module: ModuleType, what: str) -> type[SafeLoader]:
     """The safe loader, but timestamps stay strings: ``t0`` and ``expires`` must carry
     their offset, and are parsed by the plan, not silently turned into naive datetimes.
 
-    PyYAML is imported by :func:`load`, when a file is first read: importing it is a
-    good part of the plugin's start-up, and runs without a plan, waivers or sign-off
-    file never need it. The loader is made from the module it is given, so that its
+    PyYAML is imported by :func:`load`, when a file is first read (see
+    docs/contributing.md on start-up). The loader is made from the module it is given, so that its
     errors are the ones :func:`load` catches, even if PyYAML was imported again.
     """
 
