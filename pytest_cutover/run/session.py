@@ -227,7 +227,7 @@ def explain_unrun(states: list[CheckState], session: pytest.Session, interrupted
                 cause = messages.STOP_INTERRUPTED if interrupted else unreported
                 state.reason = messages.STOPPED_BEFORE.format(why=cause)
         if state.attempts and state.outcome is Outcome.PASSED:
-            failed = sum(a.outcome is not Outcome.PASSED for a in state.attempts)
+            failed = sum(a.summary.outcome is not Outcome.PASSED for a in state.attempts)
             if failed:
                 note = messages.RERUN_PASSED.format(attempt=len(state.attempts) + 1, failed=failed)
                 state.warnings = (*state.warnings, note)
@@ -242,10 +242,7 @@ def finished_check(state: CheckState, title: str = "") -> FinishedCheck:
         last = state.last_attempt()
         every = (*state.attempts, last)
         commands = [*(c for attempt in state.attempts for c in attempt.commands), *last.commands]
-        attempts = tuple(
-            FinishedAttempt(a.number, a.outcome, a.started, a.finished, a.duration, a.message)
-            for a in every
-        )
+        attempts = tuple(attempt.summary for attempt in every)
     return FinishedCheck(
         state.check_id,
         state.nodeid,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
 
+from pytest_cutover.evidence.finished import FinishedAttempt
 from pytest_cutover.model.catalog import Catalog
 from pytest_cutover.model.cutover import Gate, Plan, Waiver
 from pytest_cutover.model.decision import Decision, Outcome
@@ -37,15 +38,10 @@ if TYPE_CHECKING:
 
 
 class Attempt(NamedTuple):
-    """One earlier run of a check that ran more than once (pytest-rerunfailures)."""
+    """One run of a check that ran more than once (pytest-rerunfailures): what the
+    evidence says of it, and the commands it ran."""
 
-    number: int
-    outcome: Outcome
-    #: In seconds since the epoch.
-    started: float | None
-    finished: float | None
-    duration: float
-    message: str
+    summary: FinishedAttempt
     commands: Sequence[CommandRecord]
 
 
@@ -91,15 +87,10 @@ class CheckState:
         commands: list[CommandRecord] = [
             {**command, "attempt": number} for command in self.commands
         ]
-        return Attempt(
-            number,
-            self.outcome,
-            self.started,
-            self.finished,
-            self.duration,
-            self.message,
-            commands,
+        summary = FinishedAttempt(
+            number, self.outcome, self.started, self.finished, self.duration, self.message
         )
+        return Attempt(summary, commands)
 
 
 class RunState:
