@@ -66,7 +66,25 @@ class PlanFile(pytest.File):
         return items
 
 
-class PlanCheckItem(pytest.Item):
+class DeclaredItem(pytest.Item):
+    """An item the plan declares: its own failure is one sentence, without a traceback."""
+
+    def failure_text(self, error: BaseException) -> str | None:
+        """The sentence for ``error`` if it is this item's own failure."""
+        raise NotImplementedError
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: Any = None,
+    ) -> str:
+        own = self.failure_text(excinfo.value)
+        if own is not None:
+            return own
+        return _one_line(excinfo) or str(super().repr_failure(excinfo, style=style))
+
+
+class PlanCheckItem(DeclaredItem):
     """One check declared in the plan, run by its kind's :mod:`cutover_checks` function."""
 
     def __init__(self, *, check: PlanCheck, index: int, **kwargs: Any) -> None:
@@ -100,21 +118,17 @@ class PlanCheckItem(pytest.Item):
             raise CheckFailed(self.check, strict_result(result) if result.ok else result)
         self.stash[VERDICT_KEY] = True
 
-    def repr_failure(
-        self,
-        excinfo: pytest.ExceptionInfo[BaseException],
-        style: Any = None,
-    ) -> str:
-        if isinstance(excinfo.value, CheckFailed):
-            check, result = excinfo.value.check, excinfo.value.result
-            return describe_failure(check.id, result, f"{check.kind} {_shown(check)}")
-        return _one_line(excinfo) or str(super().repr_failure(excinfo, style=style))
+    def failure_text(self, error: BaseException) -> str | None:
+        if isinstance(error, CheckFailed):
+            check = error.check
+            return describe_failure(check.id, error.result, f"{check.kind} {_shown(check)}")
+        return None
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.check.line - 1, f"cutover check {self.check.id}"
 
 
-class SignoffItem(pytest.Item):
+class SignoffItem(DeclaredItem):
     """One required sign-off: passes when the role has signed."""
 
     def __init__(
@@ -139,14 +153,10 @@ class SignoffItem(pytest.Item):
             raise SignoffMissing(result.message)
         self.stash[VERDICT_KEY] = True
 
-    def repr_failure(
-        self,
-        excinfo: pytest.ExceptionInfo[BaseException],
-        style: Any = None,
-    ) -> str:
-        if isinstance(excinfo.value, SignoffMissing):
-            return f"cutover check {self.name} failed: {excinfo.value}"
-        return _one_line(excinfo) or str(super().repr_failure(excinfo, style=style))
+    def failure_text(self, error: BaseException) -> str | None:
+        if isinstance(error, SignoffMissing):
+            return messages.CHECK_FAILED.format(check=self.name, problem=error)
+        return None
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"cutover sign-off {self.role}"
