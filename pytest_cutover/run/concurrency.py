@@ -74,6 +74,21 @@ class Handle:
 
             wait([future])
 
+    def wait(self) -> CheckResult:
+        """The check's result (or its error, raised here), waited for; stopped when the wait
+        is interrupted (a timeout plugin's alarm, SIGTERM, Ctrl-C), so that none of its
+        commands outlives it."""
+        assert self.future is not None
+        try:
+            execution = self.future.result()
+        except BaseException:
+            self.stop()
+            raise
+        if execution.error is not None:
+            raise execution.error
+        assert execution.result is not None
+        return execution.result
+
 
 def execute(check: Callable[[], CheckResult], handle: Handle) -> Execution:
     """Run ``check`` with its handle's recorder, keeping an error instead of raising it."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import pytest
 
@@ -15,12 +15,19 @@ from pytest_cutover.model.vocabulary import shown_command
 from pytest_cutover.plan.signoff import Signature
 from pytest_cutover.run.observations import describe_failure, record, strict_result
 
-if TYPE_CHECKING:
-    from pytest_cutover.run.concurrency import Handle
+
+class StartedAhead(Protocol):
+    """A declared check the gate pool started ahead: a
+    :class:`~pytest_cutover.run.concurrency.Handle`."""
+
+    def wait(self) -> CheckResult:
+        """Its result, once it has ended; it is stopped if the wait is interrupted."""
+        ...
+
 
 #: The pool's run of a declared check, started ahead with the rest of its gate; taken by the
 #: check's first run, so that a rerun (pytest-rerunfailures) runs the check again.
-STARTED_AHEAD_KEY: pytest.StashKey[Handle] = pytest.StashKey()
+STARTED_AHEAD_KEY: pytest.StashKey[StartedAhead] = pytest.StashKey()
 #: Whether a declared check held, by its own result: what its reports must agree with.
 VERDICT_KEY: pytest.StashKey[bool] = pytest.StashKey()
 
@@ -110,7 +117,7 @@ class PlanCheckItem(DeclaredItem):
             result = self.evaluate()
         else:
             del self.stash[STARTED_AHEAD_KEY]
-            result = _wait_for(handle)
+            result = handle.wait()
         record(self, result)
         parent = self.parent
         strict = isinstance(parent, PlanFile) and parent.strict
@@ -164,21 +171,6 @@ class SignoffItem(DeclaredItem):
 
 class SignoffMissing(Exception):
     """A required role has not signed off."""
-
-
-def _wait_for(handle: Handle) -> CheckResult:
-    """The result of a check the pool runs; stopped when the wait for it is interrupted
-    (a timeout plugin's alarm, SIGTERM, Ctrl-C), so that none of its commands outlives it."""
-    assert handle.future is not None
-    try:
-        execution = handle.future.result()
-    except BaseException:
-        handle.stop()
-        raise
-    if execution.error is not None:
-        raise execution.error
-    assert execution.result is not None
-    return execution.result
 
 
 def _one_line(excinfo: pytest.ExceptionInfo[BaseException]) -> str | None:
