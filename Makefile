@@ -36,6 +36,8 @@ test-oldest: $(INSTALLED) $(TOOLS)/bun $(COMPOSE_PLUGIN)
 	rm -rf build pytest_cutover.egg-info
 	$(OLDEST)/bin/pytest -q tests/test_selection.py tests/test_partial_runs.py tests/test_decision.py
 
+# ruff, ruff format and mypy --strict; mypy reads the package, cutover_checks, tests/ and
+# bench/ from pyproject's [tool.mypy] files.
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -16,12 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-#: The evidence document (evidence.json) as the tests read it.
-Evidence = dict[str, Any]
+from pytest_cutover.evidence.records import EvidenceDocument
 
 #: Five gates over the default timeline, as in the Step 22 runbook.
 FIVE_GATES = """
@@ -58,9 +56,9 @@ def bundle_folder(folder: Path, args: Sequence[str]) -> Path | None:
     return None if found is None else folder / found
 
 
-def read_evidence(bundle: Path) -> Evidence:
+def read_evidence(bundle: Path) -> EvidenceDocument:
     """The evidence.json of a bundle folder, parsed."""
-    document: Evidence = json.loads((bundle / "evidence.json").read_text(encoding="utf-8"))
+    document: EvidenceDocument = json.loads((bundle / "evidence.json").read_text(encoding="utf-8"))
     return document
 
 
@@ -74,10 +72,10 @@ class ProjectRun:
 
     result: pytest.RunResult
     bundle: Path | None
-    written: Evidence | None
+    written: EvidenceDocument | None
 
     @property
-    def evidence(self) -> Evidence:
+    def evidence(self) -> EvidenceDocument:
         """The run's evidence.json; fails the test when the run wrote none."""
         if self.written is None:
             where = "no --cutover-evidence given" if self.bundle is None else str(self.bundle)

@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 
 import pytest
 from cutover_project import CutoverProject
@@ -92,7 +93,8 @@ SIDE_FILES = {
     "waivers": ("waivers.yaml", ("--cutover-waivers=waivers.yaml",), "waivers files"),
     "signoff": ("signoff.yaml", ("--cutover-signoff-file=signoff.yaml",), "sign-off files"),
 }
-HOSTILE = {
+#: Hostile YAML by name: the text, and the sentence it gets for a kind of file.
+HOSTILE: dict[str, tuple[str, Callable[[str], str]]] = {
     "alias bomb": (
         alias_bomb(),
         lambda what: messages.YAML_TOO_MANY_VALUES.format(limit=MAX_VALUES, what=what),

@@ -47,7 +47,9 @@ def test_evidence_json_matches_its_shipped_schema_and_records_the_run(bundle: Pa
     assert document["schema_version"] == 1
     assert document["plan"]["name"] == "Test cutover"
     assert document["plan"]["path"] == "cutover.yaml"
-    assert len(document["plan"]["sha256"]) == 64
+    sha256 = document["plan"]["sha256"]
+    assert sha256 is not None
+    assert len(sha256) == 64
     assert document["decision"]["verdict"] == "NO-GO"
     assert [(g["id"], g["status"]) for g in document["gates"]] == [
         ("G1", "PASSED"),

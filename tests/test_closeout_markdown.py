@@ -11,7 +11,7 @@ import json
 import shlex
 
 import pytest
-from cutover_project import CutoverProject, Evidence
+from cutover_project import CutoverProject
 from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -20,6 +20,7 @@ from markdown_it.token import Token
 
 from pytest_cutover.evidence import markdown
 from pytest_cutover.evidence.closeout import STAMP
+from pytest_cutover.evidence.records import EvidenceDocument
 
 HOSTILE = "[x](javascript:alert(1)) # heading <script>alert(1)</script> <https://evil.example>"
 PLANTED = "\n```\n\n## 7) Final decision\n\n- Decision: **GO**\n\n```\n"
@@ -41,7 +42,7 @@ def plain(token: Token) -> str:
 
 
 @pytest.fixture
-def closeout(cutover_project: CutoverProject) -> tuple[str, Evidence]:
+def closeout(cutover_project: CutoverProject) -> tuple[str, EvidenceDocument]:
     """A NO-GO run whose plan, gate titles, check message and argv are all hostile."""
     plan = {
         "cutover": f"Hostile {HOSTILE}",
@@ -69,7 +70,7 @@ def closeout(cutover_project: CutoverProject) -> tuple[str, Evidence]:
 
 
 def test_the_closeout_has_exactly_the_headings_the_plugin_writes(
-    closeout: tuple[str, Evidence],
+    closeout: tuple[str, EvidenceDocument],
 ) -> None:
     text, document = closeout
     tokens = MarkdownIt("commonmark").parse(text)
@@ -88,7 +89,7 @@ def test_the_closeout_has_exactly_the_headings_the_plugin_writes(
 
 
 def test_the_closeout_states_one_decision_the_real_one(
-    closeout: tuple[str, Evidence],
+    closeout: tuple[str, EvidenceDocument],
 ) -> None:
     text, _ = closeout
     tokens = MarkdownIt("commonmark").parse(text)
@@ -100,18 +101,18 @@ def test_the_closeout_states_one_decision_the_real_one(
         and plain(token).startswith("Decision:")
     ]
     assert statements == ["Decision: NO-GO"]
+    inline = [token.children or [] for token in tokens if token.type == "inline"]
     strong = [
-        token.children[index + 1].content
-        for token in tokens
-        if token.type == "inline"
-        for index, child in enumerate(token.children or [])
+        children[index + 1].content
+        for children in inline
+        for index, child in enumerate(children)
         if child.type == "strong_open"
     ]
     assert strong == ["NO-GO"], "the only bold text is the plugin's decision"
 
 
 def test_the_closeout_has_no_link_and_no_html_but_its_stamp(
-    closeout: tuple[str, Evidence],
+    closeout: tuple[str, EvidenceDocument],
 ) -> None:
     text, document = closeout
     tokens = MarkdownIt("commonmark").parse(text)
@@ -122,7 +123,7 @@ def test_the_closeout_has_no_link_and_no_html_but_its_stamp(
 
 
 def test_values_read_back_as_written_with_no_html_entities(
-    closeout: tuple[str, Evidence],
+    closeout: tuple[str, EvidenceDocument],
 ) -> None:
     text, _ = closeout
     tokens = MarkdownIt("commonmark").parse(text)
@@ -140,7 +141,7 @@ def test_values_read_back_as_written_with_no_html_entities(
 # -- the escaping functions, against the parser, for any text --------------------------------
 
 #: Text a Markdown file holds: no NUL (CommonMark replaces it) and no lone CR (a line ending).
-TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"))
+TEXT = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00\r"))
 
 
 @given(TEXT)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import sys
 import time
-from typing import Any
 
 import pytest
-from cutover_project import CutoverProject, Evidence
+from cutover_project import CutoverProject
 from loopback import Answer, LoopbackServer, ServeHttp
 
 from pytest_cutover import messages
+from pytest_cutover.evidence.records import CheckRecord, EvidenceDocument
 from pytest_cutover.run.settings import MAX_WORKERS
 
 HEADER = """cutover: Concurrency
@@ -26,7 +26,7 @@ def plan(project: CutoverProject, checks: list[str]) -> None:
     project.write("cutover.yaml", HEADER + "".join(f"  - {c}\n" for c in checks))
 
 
-def by_id(document: Evidence) -> dict[str, dict[str, Any]]:
+def by_id(document: EvidenceDocument) -> dict[str, CheckRecord]:
     """The checks of an evidence document by their ids."""
     return {check["id"]: check for check in document["checks"]}
 

@@ -345,5 +345,6 @@ def test_collect_only_decides_nothing(cutover_project: CutoverProject) -> None:
 def test_each_report_moves_a_check_to_its_next_outcome(
     current: Outcome, outcome: str, when: str, expected: Outcome
 ) -> None:
+    # "rerun" (pytest-rerunfailures' word) and a "when" string are outside pytest's Literal types.
     report = pytest.TestReport("t.py::t", ("t.py", 0, "t"), {}, outcome, None, when)  # type: ignore[arg-type]
     assert next_outcome(current, report) is expected

@@ -9,6 +9,7 @@ probes of a closed port on loopback.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -129,7 +130,7 @@ PLAN_SHAPED = st.fixed_dictionaries(
         ),
     },
 )
-SAFE_CHECKS = st.sampled_from(
+SAFE_CHECKS: st.SearchStrategy[dict[str, object]] = st.sampled_from(
     [
         {"tool": "sh"},
         {"tool": "no-such-tool-x"},
@@ -167,7 +168,7 @@ def mutated_plan(draw: st.DrawFn) -> dict[str, Any]:
         ]
     if draw(st.booleans()):
         plan["signoff"] = {"gate": "G2", "roles": ["rm"]}
-    mutations = {
+    mutations: dict[str, Callable[[], None]] = {
         "t0": lambda: plan.__setitem__("t0", draw(INSTANT)),
         "phases": lambda: plan.__setitem__("phases", draw(st.lists(PHASE, max_size=6))),
         "gate phase": lambda: plan["gates"][1].__setitem__("phase", draw(PHASE)),

@@ -5,19 +5,20 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from cutover_project import CutoverProject, Evidence, ProjectRun
+from cutover_project import CutoverProject, ProjectRun
 
 from pytest_cutover import messages
+from pytest_cutover.evidence.records import EvidenceDocument
 
 
-def run_checks(project: CutoverProject, source: str) -> tuple[ProjectRun, Evidence]:
+def run_checks(project: CutoverProject, source: str) -> tuple[ProjectRun, EvidenceDocument]:
     """Run gate-marked Python checks (G1, before T0: guarded) and read their evidence."""
     project.test_modules(test_checks=textwrap.dedent(source))
     result = project.run("--cutover-evidence=ev")
     return result, result.evidence
 
 
-def commands_of(document: Evidence, name: str) -> list[tuple[list[str], str]]:
+def commands_of(document: EvidenceDocument, name: str) -> list[tuple[list[str], str]]:
     (check,) = [c for c in document["checks"] if c["id"] == f"test_checks.py::{name}"]
     return [(command["argv"], command["source"]) for command in check["commands"]]
 

@@ -14,18 +14,18 @@ import os
 import shlex
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 from cutover_project import CutoverProject, ProjectRun
 
 from pytest_cutover import messages
+from pytest_cutover.evidence.records import CheckRecord
 from pytest_cutover.safety.mutation import deny_list
 
 #: The fake binaries: each logs ``name argv...`` and changes nothing.
 FAKES = ("docker", "rm", "shred", "dd", "truncate", "mkfs", "mkfs.ext4", "kubectl")
-NEEDED = ("env", "find", "flock", "timeout", "script", "chrt", "taskset", "unshare", "nice")
-NEEDED += ("nohup", "stdbuf", "ionice", "setsid", "xargs", "bash", "dash", "git")
+NEEDED: tuple[str, ...] = ("env", "find", "flock", "timeout", "script", "chrt", "taskset")
+NEEDED += ("unshare", "nice", "nohup", "stdbuf", "ionice", "setsid", "xargs", "bash", "dash", "git")
 CPU = str(min(os.sched_getaffinity(0)))
 GIT = shutil.which("git") or "git"
 
@@ -160,7 +160,7 @@ def env_of(name: str, tmp: Path) -> dict[str, str]:
 
 def run_forms(
     project: CutoverProject, forms: dict[str, tuple[list[str], dict[str, str]]], *args: str
-) -> tuple[ProjectRun, dict[str, dict[str, Any]]]:
+) -> tuple[ProjectRun, dict[str, CheckRecord]]:
     """Run each form from its own preflight check; the checks of the evidence, by form."""
     project.test_modules(test_forms=INNER.format(forms=json.dumps(forms)))
     result = project.run("--cutover-evidence=ev", *args)

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cutover_project import CutoverProject
+from cutover_project import CutoverProject, read_evidence
 from processes import is_alive, verify
-from pytest_timeout import PYTEST_FAILURE_MESSAGE  # type: ignore[import-untyped]
+from pytest_timeout import PYTEST_FAILURE_MESSAGE  # type: ignore[import-untyped]  # no py.typed
 
 from pytest_cutover import messages
 from pytest_cutover.evidence.bundle import CONTENTS, IN_PROGRESS, MANIFEST
@@ -154,7 +154,7 @@ def test_a_terminating_signal_ends_the_run_no_go_with_exit_two_and_an_intact_bun
     assert messages.TERMINATED.format(signal=number.name) in out
     ev = cutover_project.path / "ev"
     assert sorted(entry.name for entry in ev.iterdir()) == sorted([*CONTENTS, MANIFEST])
-    document = read_json(ev / "evidence.json")
+    document = read_evidence(ev)
     assert document["decision"]["verdict"] == "NO-GO"
     assert document["run"]["interrupted"] is True
     done = verify(ev)
@@ -180,7 +180,7 @@ def assert_no_go_bundle_is_left(project: CutoverProject, old_run_id: str) -> Non
     assert done.stderr.splitlines() == [f"{ev}: {in_progress}", f"{ev}: NOT intact (1 problems)"]
     aside = project.path / f"ev.previous-{old_run_id}"
     assert asides(project) == [aside.name]
-    assert read_json(aside / "evidence.json")["run"]["run_id"] == old_run_id
+    assert read_evidence(aside)["run"]["run_id"] == old_run_id
     done = verify(aside)
     assert done.returncode == 1
     superseded = messages.VERIFY_SUPERSEDED.format(run_id=marker["run_id"], at=marker["started"])
@@ -263,7 +263,7 @@ def test_a_timeout_in_a_pooled_declared_check_kills_its_command_and_says_so_brie
     # The failure itself, up to the output captured while it ran (pytest-timeout's stacks).
     failure = output.split(" cutover check slow _", 1)[1].split(" Captured ", 1)[0]
     assert len(failure.splitlines()) < 100, failure
-    document = read_json(cutover_project.path / "ev" / "evidence.json")
+    document = read_evidence(cutover_project.path / "ev")
     slow = next(check for check in document["checks"] if check["id"] == "slow")
     command = slow["commands"][0]
     assert command["argv"][-1] == SLOW
@@ -286,7 +286,7 @@ def test_collect_only_and_usage_errors_leave_the_previous_bundle_in_place(
             0,
             messages.VERIFY_INTACT.format(bundle=ev) + "\n",
         ), done.stderr
-        assert read_json(ev / "evidence.json")["run"]["run_id"] == go_bundle
+        assert read_evidence(ev)["run"]["run_id"] == go_bundle
         assert asides(cutover_project) == []
 
     before = os.stat(ev)
@@ -326,7 +326,7 @@ def test_a_finished_run_replaces_the_bundle_and_removes_the_one_it_moved_aside(
     result = cutover_project.run_subprocess("--cutover-evidence=ev")
     assert result.ret == pytest.ExitCode.OK
     ev = cutover_project.path / "ev"
-    assert read_json(ev / "evidence.json")["run"]["run_id"] != go_bundle
+    assert read_evidence(ev)["run"]["run_id"] != go_bundle
     done = verify(ev)
     assert (done.returncode, done.stdout) == (0, messages.VERIFY_INTACT.format(bundle=ev) + "\n"), (
         done.stderr

@@ -62,7 +62,7 @@ def test_the_default_deny_list_is_the_default_patterns_split_into_words() -> Non
 
 def test_a_deny_list_is_frozen() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
-        DENY.patterns = ()  # type: ignore[misc]
+        DENY.patterns = ()  # type: ignore[misc]  # a frozen field, assigned on purpose
 
 
 def test_a_deny_list_built_by_hand_matches_its_own_patterns_only() -> None:

@@ -9,8 +9,9 @@ import pytest
 from cutover_project import CutoverProject
 
 from pytest_cutover import messages
+from pytest_cutover.errors import PlanError
 from pytest_cutover.model.cutover import DEFAULT_PHASES
-from pytest_cutover.plan.load import PlanError, check_id_of, load_plan
+from pytest_cutover.plan.load import check_id_of, load_plan
 from pytest_cutover.plan.schema import check_kinds, plan_schema
 
 GATES = """# yaml-language-server: $schema=pytest_cutover/schema/plan.schema.json

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -13,6 +12,12 @@ from markupsafe import escape
 
 from pytest_cutover.evidence.bundle import evidence_schema
 from pytest_cutover.evidence.document import build_document
+from pytest_cutover.evidence.records import (
+    CheckRecord,
+    CommandRecord,
+    EvidenceDocument,
+    OutputRecord,
+)
 from pytest_cutover.evidence.report import render_report
 from pytest_cutover.model.cutover import Gate, Timeline
 from pytest_cutover.model.decision import CheckOutcome, Outcome, decide
@@ -35,7 +40,7 @@ def make_command(
     stderr: str = "",
     timed_out: bool = False,
     source: str = "check",
-) -> dict[str, Any]:
+) -> CommandRecord:
     """One command a check ran, as the evidence records it."""
     return {
         "argv": list(argv),
@@ -59,9 +64,9 @@ def make_check(
     reason: str = "",
     nodeid: str | None = None,
     warnings: Sequence[str] = (),
-    commands: Sequence[Mapping[str, Any]] = (),
-    output: Sequence[Mapping[str, str]] = (),
-) -> dict[str, Any]:
+    commands: Sequence[CommandRecord] = (),
+    output: Sequence[OutputRecord] = (),
+) -> CheckRecord:
     """One check of the evidence; its phase is its gate's."""
     phase = next(g.phase for g in GATES if g.id == gate)
     return {
@@ -74,14 +79,14 @@ def make_check(
         "message": message,
         "reason": reason,
         "warnings": list(warnings),
-        "commands": [dict(c) for c in commands],
-        "output": [dict(o) for o in output],
+        "commands": [c.copy() for c in commands],
+        "output": [o.copy() for o in output],
     }
 
 
 def make_document(
-    checks: Sequence[Mapping[str, Any]], *, plan_name: str = "Billing cutover"
-) -> dict[str, Any]:
+    checks: Sequence[CheckRecord], *, plan_name: str = "Billing cutover"
+) -> EvidenceDocument:
     """A valid evidence document of ``checks``, decided and built as a real run would be."""
     outcomes = [
         CheckOutcome(c["id"], c["gate"], Outcome(c["outcome"]), c["reason"], tuple(c["warnings"]))
@@ -265,6 +270,6 @@ def test_five_thousand_checks_render_as_five_thousand_check_sections() -> None:
 
 
 def test_captured_output_of_a_python_check_is_shown_escaped() -> None:
-    output = [{"section": "Captured stdout call", "text": "<b>deploy ok</b>\n"}]
+    output: list[OutputRecord] = [{"section": "Captured stdout call", "text": "<b>deploy ok</b>\n"}]
     html = render_report(make_document([make_check("py.check", output=output)]))
     assert "<p>Captured stdout call</p><pre>&lt;b&gt;deploy ok&lt;/b&gt;\n</pre>" in html

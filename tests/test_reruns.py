@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from typing import Any
 
 import pytest
-from cutover_project import CutoverProject, Evidence
+from cutover_project import CutoverProject
 
 from pytest_cutover import messages
+from pytest_cutover.evidence.records import CheckRecord, EvidenceDocument
 
 #: Fails on its first run, passes from its second: each run adds a line to runs.txt.
 FLAKY = 'sh, -c, "echo run >> runs.txt; test $(wc -l < runs.txt) -ge 2"'
 
 
-def check(document: Evidence, check_id: str) -> dict[str, Any]:
-    found: list[dict[str, Any]] = [c for c in document["checks"] if c["id"] == check_id]
+def check(document: EvidenceDocument, check_id: str) -> CheckRecord:
+    found: list[CheckRecord] = [c for c in document["checks"] if c["id"] == check_id]
     (one,) = found
     return one
 

@@ -37,7 +37,9 @@ rollback:
     assert not marker.exists()
     document = result.evidence
     assert document["decision"]["verdict"] == "ROLLBACK"
-    assert document["rollback"]["fired"] == ["app-healthy"]
+    rollback = document["rollback"]
+    assert rollback is not None
+    assert rollback["fired"] == ["app-healthy"]
     assert verify_bundle(cutover_project.path / "ev") == []
     report = (cutover_project.path / "ev" / "report.html").read_text()
     assert "https://runbooks.example.invalid/step22-rollback" in report

@@ -46,12 +46,17 @@ def test_sign_offs_are_recorded_with_name_and_time(cutover_project: CutoverProje
         "--cutover-evidence=ev",
     )
     assert result.ret == pytest.ExitCode.OK
-    roles = result.evidence["signoff"]["roles"]
+    signoff = result.evidence["signoff"]
+    assert signoff is not None
+    roles = signoff["roles"]
     assert [(r["role"], r["name"]) for r in roles] == [
         ("release-manager", "Ana Lima"),
         ("sre-on-call", "Bo Chen"),
     ]
-    assert all(parse_instant(r["at"]) <= now() + timedelta(seconds=1) for r in roles)
+    assert all(
+        r["at"] is not None and parse_instant(r["at"]) <= now() + timedelta(seconds=1)
+        for r in roles
+    )
     closeout = (cutover_project.path / "ev" / "closeout.md").read_text()
     assert "- [x] release-manager: Ana Lima, " in closeout
 
@@ -67,7 +72,9 @@ def test_a_sign_off_file_is_read_with_its_times(cutover_project: CutoverProject)
         "--cutover-phase=T+30", "--cutover-signoff-file=signoff.yaml", "--cutover-evidence=ev"
     )
     assert result.ret == pytest.ExitCode.OK
-    roles = result.evidence["signoff"]["roles"]
+    signoff = result.evidence["signoff"]
+    assert signoff is not None
+    roles = signoff["roles"]
     assert roles[0]["at"] == "2026-12-01T21:05:00Z"
 
 

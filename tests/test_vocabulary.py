@@ -3,13 +3,11 @@ count outcomes, name their categories and show commands the same way."""
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
-from typing import Any
 
 import pytest
-from cutover_project import CutoverProject, ProjectRun
+from cutover_project import CutoverProject, ProjectRun, read_evidence
 
 from pytest_cutover.evidence.bundle import verify_bundle
 from pytest_cutover.evidence.junit import read_junit
@@ -122,7 +120,7 @@ def test_commands_are_shown_as_a_shell_reads_them_in_every_file(
     pytester: pytest.Pytester, run: ProjectRun
 ) -> None:
     argv = ["sh", "-c", "echo cdn down; exit 1"]
-    document: dict[str, Any] = json.loads((pytester.path / "ev" / "evidence.json").read_text())
+    document = read_evidence(pytester.path / "ev")
     assert [c["argv"] for c in document["commands"]["list"] if c["check"] == "cdn-probe"] == [argv]
     shown = shlex.join(argv)
     assert f"$ {shown}" in (pytester.path / "ev" / "closeout.md").read_text(encoding="utf-8")

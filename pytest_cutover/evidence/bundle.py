@@ -44,6 +44,22 @@ from pytest_cutover.schema import load_schema
 if TYPE_CHECKING:
     from pytest_cutover.evidence.records import EvidenceDocument
 
+__all__ = [
+    "CONTENTS",
+    "IN_PROGRESS",
+    "MANIFEST",
+    "SUPERSEDED",
+    "BundleError",
+    "begin_run",
+    "check_destination",
+    "evidence_schema",
+    "finish_run",
+    "manifest_entries",
+    "undo_run",
+    "verify_bundle",
+    "write_bundle",
+]
+
 MANIFEST = "MANIFEST.sha256"
 CONTENTS = ("closeout.md", "evidence.json", "junit.xml", "report.html")
 #: In DIR while a run that will write its bundle there is under way.

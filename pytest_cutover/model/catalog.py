@@ -10,6 +10,8 @@ from pytest_cutover.errors import MarkerError
 from pytest_cutover.model.cutover import Gate, Plan, Timeline
 from pytest_cutover.model.ordering import natural_key
 
+__all__ = ["Catalog", "MarkedCheck", "MarkerError", "from_marks", "from_plan", "resolve"]
+
 
 class MarkedCheck(NamedTuple):
     """What a test's markers say about it as a cutover check; checks with the same

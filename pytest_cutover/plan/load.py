@@ -40,6 +40,15 @@ from pytest_cutover.plan.yaml_source import (
 )
 from pytest_cutover.safety.mutation import deny_list
 
+__all__ = [
+    "PlanError",
+    "check_id_of",
+    "load_plan",
+    "load_waivers",
+    "read_document",
+    "waiver_from",
+]
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
