@@ -134,8 +134,13 @@ def _run_id_of(directory: Path) -> str | None:
     return run_id if isinstance(run_id, str) and re.fullmatch(r"[\w.-]+", run_id) else None
 
 
-def write_bundle(directory: Path, document: EvidenceDocument) -> None:
-    """Render every file of the bundle from ``document`` and put the bundle at ``directory``."""
+def write_bundle(directory: Path, make_document: Callable[[], EvidenceDocument]) -> None:
+    """Render every file of the bundle from the document ``make_document`` makes, and put the
+    bundle at ``directory``.
+
+    The document is made here and let go once ``evidence.json`` is written: the other files
+    are rendered from that file as written, and the run never holds two copies at once.
+    """
     problem = check_destination(directory)
     if problem is not None:
         raise BundleError(problem)
@@ -153,8 +158,10 @@ def write_bundle(directory: Path, document: EvidenceDocument) -> None:
     staging = directory.parent / f".{directory.name}.{uuid.uuid4().hex}.tmp"
     staging.mkdir()
     try:
+        document = make_document()
         with (staging / "evidence.json").open("w", encoding="utf-8") as file:
             file.writelines(_stream_json(document))
+        del document
         # The other files are rendered from evidence.json as written, so that verify,
         # rendering them again from it, gets the same bytes.
         written = json.loads((staging / "evidence.json").read_text(encoding="utf-8"))

@@ -29,6 +29,7 @@ from pytest_cutover.run.selection import decided_phases
 from pytest_cutover.run.state import CheckState, RunState, is_xdist_worker
 
 if TYPE_CHECKING:
+    from pytest_cutover.evidence.records import EvidenceDocument
     from pytest_cutover.run.concurrency import GateStarter
     from pytest_cutover.run.gatekeeper import Gatekeeper
 
@@ -200,10 +201,14 @@ class SessionEnd:
         from pytest_cutover.evidence.bundle import finish_run, write_bundle  # noqa: PLC0415
 
         run = self.run
-        document = evidence_document(finished)
-        run.redact.refresh()
-        if run.redact.generation:  # a secret appeared during the run: redact all again
-            document = run.redact.deep(document)  # type: ignore[assignment]  # same shape
+
+        def document() -> EvidenceDocument:
+            made = evidence_document(finished)
+            run.redact.refresh()
+            if run.redact.generation:  # a secret appeared during the run: redact all again
+                made = run.redact.deep(made)  # type: ignore[assignment]  # same shape
+            return made
+
         try:
             write_bundle(directory, document)
         except (OSError, BundleError) as error:  # the marker stays: no bundle of this run
@@ -236,7 +241,10 @@ def explain_unrun(states: list[CheckState], session: pytest.Session, interrupted
 def finished_check(state: CheckState, title: str = "") -> FinishedCheck:
     """The finished check ``state`` as a plain value, its output cut to its bound."""
     limit = FAILED_OUTPUT_LIMIT if state.outcome in FAILING else PASSED_OUTPUT_LIMIT
-    commands = list(state.commands)
+    commands = state.commands
+    output = state.output
+    if any(len(text) > limit for _, text in output):
+        output = tuple((section, cut(text, limit)) for section, text in output)
     attempts: tuple[FinishedAttempt, ...] = ()
     if state.attempts:
         last = state.last_attempt()
@@ -253,7 +261,7 @@ def finished_check(state: CheckState, title: str = "") -> FinishedCheck:
         state.reason,
         state.warnings,
         commands,
-        [(title, cut(text, limit)) for title, text in state.output],
+        output,
         state.started,
         state.finished,
         state.flags.trigger,
