@@ -50,8 +50,14 @@ def wants_run(config: pytest.Config) -> bool:
         for name, value in vars(config.option).items()
     ):
         return True
-    if any(config.getini(key) for row in TABLE if (key := row.ini_key) is not None):
-        return True
+    for row in TABLE:
+        if row.ini_key is None:
+            continue
+        try:
+            if config.getini(row.ini_key):
+                return True
+        except (ValueError, pytest.UsageError):  # set, but bad: the settings name the key
+            return True
     return any(name.startswith("PYTEST_CUTOVER_") for name in os.environ)
 
 
