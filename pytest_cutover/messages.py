@@ -120,6 +120,10 @@ MUTATING_PREFLIGHT_MARKER = (
 BAD_EVIDENCE_DIR = (
     "{source}: {problem}; give a new or empty folder, or a previous bundle to replace"
 )
+PART_BLOCKED = (
+    "-p no:{name} turns off one part of pytest-cutover, and a cutover run needs all of them; "
+    "-p no:cutover turns off the whole plugin"
+)
 XDIST_INCOMPATIBLE = (
     "-n/--dist: cutover checks cannot be distributed with pytest-xdist, because gates run "
     "in order and a failed gate blocks the later ones; run them with -n0 or -p no:xdist"

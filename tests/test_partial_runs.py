@@ -471,6 +471,54 @@ def test_a_conftest_that_turns_a_failed_python_check_into_a_pass_gets_an_error(
     )
 
 
+#: The names the plugin registers its parts under: ``-p no:NAME`` would block one of them.
+PART_NAMES = [
+    "cutover-lookout",
+    "cutover-registry",
+    "cutover-gatekeeper",
+    "cutover-status-words",
+    "cutover-session-end",
+    "cutover-terminal-summary",
+    "cutover-left-out",
+    "cutover-show-plan",
+    "cutover-junitxml",
+    "cutover-html",
+]
+
+
+@pytest.mark.parametrize("name", PART_NAMES)
+def test_turning_off_one_part_of_the_plugin_is_a_usage_error(
+    repo: CutoverProject, name: str
+) -> None:
+    """``-p no:cutover`` turns the plugin off; blocking one of its parts by name would run
+    the cutover half-decided (a -k run without a decision, a check unblocked after a failed
+    gate, a NO-GO that JUnit shows green), so it is refused in one sentence."""
+    config_ok(repo)
+    result = repo.run("-p", f"no:{name}", "-k", "tooling or unit", "--junitxml=user.xml")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert f"ERROR: {messages.PART_BLOCKED.format(name=name)}" in result.stderr.str()
+    assert "Traceback" not in result.stderr.str() + result.stdout.str()
+
+
+@pytest.mark.parametrize("name", ["cutover-lookout", "cutover-gatekeeper"])
+def test_turning_off_one_part_is_refused_in_a_run_without_a_plan(
+    cutover_project: CutoverProject, name: str
+) -> None:
+    """Without a plan the lookout is what finds the checks, and the run opens at them."""
+    cutover_project.test_modules(
+        "import pytest\n\n@pytest.mark.gate('G1')\ndef test_g1():\n    assert False\n\n"
+        "@pytest.mark.gate('G2')\ndef test_g2():\n    pass\n"
+    )
+    result = cutover_project.run("-p", f"no:{name}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert f"ERROR: {messages.PART_BLOCKED.format(name=name)}" in result.stderr.str()
+
+
+def test_turning_off_the_whole_plugin_still_works(repo: CutoverProject) -> None:
+    result = repo.run("-p", "no:cutover", "tests")
+    assert result.ret == pytest.ExitCode.OK
+
+
 # -- a repository whose other tests have nothing to do with the cutover ------------------
 
 FAILING_PREFLIGHT = """

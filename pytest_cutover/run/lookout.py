@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -59,6 +59,14 @@ def wants_run(config: pytest.Config) -> bool:
         except (ValueError, pytest.UsageError):  # set, but bad: the settings name the key
             return True
     return any(name.startswith("PYTEST_CUTOVER_") for name in os.environ)
+
+
+def refuse_blocked(config: pytest.Config, names: Iterable[str]) -> None:
+    """A part of the plugin blocked by ``-p no:NAME`` would leave the run half-decided: a
+    usage error (``-p no:cutover`` turns off the whole plugin)."""
+    for name in names:
+        if config.pluginmanager.is_blocked(name):
+            raise pytest.UsageError(messages.PART_BLOCKED.format(name=name))
 
 
 class Lookout:

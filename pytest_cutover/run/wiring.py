@@ -36,6 +36,7 @@ from pytest_cutover.run.concurrency import GateStarter
 from pytest_cutover.run.gatekeeper import GATEKEEPER_NAME, STATUS_WORDS_NAME, Gatekeeper
 from pytest_cutover.run.invocation import outermost, plan_invocation, targets
 from pytest_cutover.run.keys import REDACTOR_KEY, STATE_KEY
+from pytest_cutover.run.lookout import refuse_blocked
 from pytest_cutover.run.markexpr import compile_expression
 from pytest_cutover.run.registry import REGISTRY_NAME, Registry
 from pytest_cutover.run.selection import Shrinkers, asks_for_cutover
@@ -65,6 +66,7 @@ def open_run(config: pytest.Config, problems: list[str]) -> Registry:
     ``problems`` is the lookout's list of blocking collection problems, which the
     state goes on with.
     """
+    refuse_blocked(config, NAMES)
     settings = config.stash.get(SETTINGS_KEY, None) or resolve(config)
     config.stash[SETTINGS_KEY] = settings
     plan, waivers = _load_files(settings)
