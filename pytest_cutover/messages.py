@@ -223,6 +223,10 @@ PROBLEM_NARROWED = (
     "the path arguments name only part of {folder}, a folder of the plan's Python checks: "
     "the checks outside them were not collected; name the folder, or give no path"
 )
+PROBLEM_PYTHON_OFF = (
+    "-p no:python collects no Python file, so the plan's Python checks in {folders} "
+    "were not collected"
+)
 PROBLEM_PLAN_NOT_IN_ARGS = (
     "the path arguments include neither the plan nor the folders of its Python checks, so "
     "the plan's other checks were not collected; run pytest with no path, or with {plan}"

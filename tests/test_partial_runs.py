@@ -212,6 +212,19 @@ def test_ignoring_a_file_of_python_checks_is_no_go(repo: CutoverProject) -> None
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
+def test_turning_off_pythons_collector_is_no_go(repo: CutoverProject) -> None:
+    """``-p no:python`` collects no Python file: the plan's failing Python check vanished
+    and its gate looked PASSED on the declared check alone."""
+    config_ok(repo)
+    repo.path.joinpath("checks", "test_database.py").write_text(
+        "import pytest\n\n@pytest.mark.gate('G1')\ndef test_database():\n    assert False\n"
+    )
+    result = repo.run("-p", "no:python")
+    problem = messages.PROBLEM_PYTHON_OFF.format(folders="checks")
+    result.stdout.fnmatch_lines(["NO-GO: Partial runs", f"  - {problem}"])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
 def test_ignoring_the_plan_leaves_its_checks_not_collected(repo: CutoverProject) -> None:
     config_ok(repo)
     repo.ini("[pytest]\n")  # no testpaths: pytest finds the plan itself, and ignores it

@@ -173,6 +173,9 @@ class SessionEnd:
         base = self.config.invocation_params.dir
         if run.leftout is not None:
             problems += run.leftout.problems(base)
+            if self.config.pluginmanager.is_blocked("python"):  # -p no:python
+                folders = ", ".join(_shown(folder, base) for folder in run.leftout.folders)
+                problems.append(messages.PROBLEM_PYTHON_OFF.format(folders=folders))
         invocation = run.invocation
         if run.discovered and run.plan is not None:
             problems.append(
