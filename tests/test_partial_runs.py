@@ -489,6 +489,7 @@ PART_NAMES = [
     "cutover-lookout",
     "cutover-registry",
     "cutover-gatekeeper",
+    "cutover-report-log",
     "cutover-status-words",
     "cutover-session-end",
     "cutover-terminal-summary",
@@ -530,6 +531,41 @@ def test_turning_off_one_part_is_refused_in_a_run_without_a_plan(
 def test_turning_off_the_whole_plugin_still_works(repo: CutoverProject) -> None:
     result = repo.run("-p", "no:cutover", "tests")
     assert result.ret == pytest.ExitCode.OK
+
+
+def test_a_subfolder_conftest_that_flips_the_logged_report_of_a_python_check_gets_an_error(
+    repo: CutoverProject,
+) -> None:
+    """A conftest of the checks' folder is registered during collection; its tryfirst
+    ``pytest_runtest_logreport`` runs before a hook registered after it. The plugin reads the
+    logged report after it, as before the run was split into parts, so the terminal and
+    JUnit see the failure too."""
+    config_ok(repo)
+    repo.path.joinpath("checks", "conftest.py").write_text(
+        textwrap.dedent(
+            """
+            import pytest
+
+            @pytest.hookimpl(tryfirst=True)
+            def pytest_runtest_logreport(report):
+                if report.failed:
+                    report.outcome = "passed"
+                    report.longrepr = None
+            """
+        )
+    )
+    repo.path.joinpath("checks", "test_database.py").write_text(
+        "import pytest\n\n@pytest.mark.gate('G1')\ndef test_database():\n    assert False\n"
+    )
+    result = repo.run("--junitxml=user.xml")
+    result.stdout.fnmatch_lines(
+        [
+            "NO-GO: Partial runs",
+            "  - gate G1 'Tooling' FAILED: checks/test_database.py::test_database errored",
+        ]
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    assert "changed its report to passed" in repo.path.joinpath("user.xml").read_text()
 
 
 # -- a repository whose other tests have nothing to do with the cutover ------------------
