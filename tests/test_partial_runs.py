@@ -406,6 +406,42 @@ def test_a_plugin_that_silently_drops_a_check_leaves_its_gate_incomplete(
     )
 
 
+DROP_EVERY_CHECK = """
+    def pytest_collection_modifyitems(config, items):
+        dropped = [item for item in items if "unit" not in item.nodeid]
+        items[:] = [item for item in items if item not in dropped]
+        if {report}:
+            config.hook.pytest_deselected(items=dropped)
+"""
+
+
+@pytest.mark.parametrize("report", [False, True], ids=["silently", "reported"])
+def test_a_plugin_that_drops_every_check_is_no_go_not_no_decision(
+    repo: CutoverProject, report: bool
+) -> None:
+    """Selecting no check is an ordinary run only when ``-m`` or ``-k`` did it; a plugin
+    that leaves none of the cutover's checks in the run made exit 0 of it."""
+    config_ok(repo)
+    repo.conftest(DROP_EVERY_CHECK.format(report=report))
+    result = repo.run()
+    result.stdout.fnmatch_lines(["NO-GO: Partial runs"])
+    assert messages.NO_CUTOVER_SELECTED not in result.stdout.str()
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_without_a_plan_a_plugin_that_drops_every_check_is_no_go(
+    cutover_project: CutoverProject,
+) -> None:
+    cutover_project.test_modules(
+        "import pytest\n\n@pytest.mark.gate('G1')\ndef test_g1():\n    pass\n\n"
+        "def test_unit():\n    pass\n"
+    )
+    cutover_project.conftest(DROP_EVERY_CHECK.format(report=False))
+    result = cutover_project.run()
+    result.stdout.fnmatch_lines(["NO-GO: cutover"])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
 FLIP_TO_PASSED = """
     import pytest
 

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from pytest_cutover.run.concurrency import GateStarter
     from pytest_cutover.run.gatekeeper import Gatekeeper
 
+#: The reasons of a check another plugin left out of the run.
+_BY_PLUGIN = frozenset({messages.REMOVED_BY_PLUGIN, messages.DESELECTED_BY_PLUGIN})
 #: The name :class:`SessionEnd` is registered under.
 SESSION_END_NAME = "cutover-session-end"
 
@@ -110,7 +112,15 @@ class SessionEnd:
             return
         interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
         states = list(run.checks.values())
-        if not interrupted and not run.asked and not any(s.selected for s in states):
+        # Only -m or -k may select no check of an ordinary run; a plugin that dropped them all
+        # did not make it one.
+        dropped = any(s.reason in _BY_PLUGIN for s in states if s.outcome is Outcome.DESELECTED)
+        if (
+            not interrupted
+            and not run.asked
+            and not dropped
+            and not any(s.selected for s in states)
+        ):
             run.no_decision = True
             self._undo_evidence()
             return
