@@ -429,6 +429,15 @@ def test_a_plugin_that_drops_every_check_is_no_go_not_no_decision(
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
+def test_deselecting_every_check_is_no_go_not_no_decision(repo: CutoverProject) -> None:
+    """``--deselect`` is no phase selection: leaving out every check with it made exit 0."""
+    config_ok(repo)
+    result = repo.run("--deselect", "cutover.yaml", "--deselect", "checks")
+    result.stdout.fnmatch_lines(["NO-GO: Partial runs"])
+    assert messages.NO_CUTOVER_SELECTED not in result.stdout.str()
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
 def test_without_a_plan_a_plugin_that_drops_every_check_is_no_go(
     cutover_project: CutoverProject,
 ) -> None:

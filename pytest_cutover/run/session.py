@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from pytest_cutover.run.concurrency import GateStarter
     from pytest_cutover.run.gatekeeper import Gatekeeper
 
-#: The reasons of a check another plugin left out of the run.
-_BY_PLUGIN = frozenset({messages.REMOVED_BY_PLUGIN, messages.DESELECTED_BY_PLUGIN})
+#: How :func:`~pytest_cutover.run.selection.left_out_by` says ``-m`` or ``-k`` left a check out.
+_BY_SELECTION = ("-m '", "-k '")
 #: The name :class:`SessionEnd` is registered under.
 SESSION_END_NAME = "cutover-session-end"
 
@@ -112,9 +112,13 @@ class SessionEnd:
             return
         interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
         states = list(run.checks.values())
-        # Only -m or -k may select no check of an ordinary run; a plugin that dropped them all
-        # did not make it one.
-        dropped = any(s.reason in _BY_PLUGIN for s in states if s.outcome is Outcome.DESELECTED)
+        # Only -m or -k may select no check of an ordinary run; --deselect, --lf, --sw or a
+        # plugin that dropped them all did not make it one.
+        dropped = any(
+            not s.reason.startswith(_BY_SELECTION)
+            for s in states
+            if s.outcome is Outcome.DESELECTED
+        )
         if (
             not interrupted
             and not run.asked
