@@ -120,6 +120,10 @@ MUTATING_PREFLIGHT_MARKER = (
 BAD_EVIDENCE_DIR = (
     "{source}: {problem}; give a new or empty folder, or a previous bundle to replace"
 )
+PART_BLOCKED = (
+    "-p no:{name} turns off one part of pytest-cutover, and a cutover run needs all of them; "
+    "-p no:cutover turns off the whole plugin"
+)
 XDIST_INCOMPATIBLE = (
     "-n/--dist: cutover checks cannot be distributed with pytest-xdist, because gates run "
     "in order and a failed gate blocks the later ones; run them with -n0 or -p no:xdist"
@@ -174,6 +178,7 @@ BLOCKED_BY_GATE = "gate {gate} failed"
 BLOCKED_BY_CHECK = "check {check} failed (--cutover-fail-fast=check)"
 RAN_NOT_REPORTED = "ran in its gate's pool, but the session stopped before it was reported"
 REMOVED_BY_PLUGIN = "another plugin removed it from the run without reporting it deselected"
+DESELECTED_BY_PLUGIN = "another plugin deselected it"
 BY_PHASE_OPTION = "--cutover-phase"
 STOPPED_BEFORE = "the run stopped before it: {why}"
 STOPPED_DURING = "the run was interrupted while it ran"
@@ -218,6 +223,10 @@ PROBLEM_LAST_FAILED = (
 PROBLEM_NARROWED = (
     "the path arguments name only part of {folder}, a folder of the plan's Python checks: "
     "the checks outside them were not collected; name the folder, or give no path"
+)
+PROBLEM_PYTHON_OFF = (
+    "-p no:python collects no Python file, so the plan's Python checks in {folders} "
+    "were not collected"
 )
 PROBLEM_PLAN_NOT_IN_ARGS = (
     "the path arguments include neither the plan nor the folders of its Python checks, so "

@@ -16,7 +16,13 @@ import pytest
 
 from pytest_cutover import hookspecs
 from pytest_cutover.run.fixtures import cutover
-from pytest_cutover.run.lookout import LOOKOUT_NAME, Lookout, run_redactor, wants_run
+from pytest_cutover.run.lookout import (
+    LOOKOUT_NAME,
+    Lookout,
+    refuse_blocked,
+    run_redactor,
+    wants_run,
+)
 from pytest_cutover.run.markers import MARKERS
 from pytest_cutover.run.settings import add_options, redact_patterns
 from pytest_cutover.safety.redact import RunRedactor, redact_metadata, redacted_id
@@ -40,6 +46,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", marker)
     if config.getoption("help"):
         return
+    refuse_blocked(config, (LOOKOUT_NAME, HTML_NAME, JUNIT_NAME))
     lookout = Lookout(config)
     config.pluginmanager.register(lookout, LOOKOUT_NAME)
     if wants_run(config):

@@ -335,6 +335,24 @@ def test_a_bad_ini_boolean_names_the_key(cutover_project: CutoverProject) -> Non
     )
 
 
+@pytest.mark.parametrize("key", ["cutover_strict", "cutover_enforce_window"])
+def test_a_bad_ini_boolean_names_the_key_in_a_run_without_a_plan(
+    cutover_project: CutoverProject, key: str
+) -> None:
+    """The lookout asks the ini keys whether the run needs opening; a bad boolean opens it,
+    and the settings name the key (not pytest's bare "invalid truth value")."""
+    cutover_project.test_modules("def test_plain():\n    pass\n")
+    cutover_project.ini(f"[pytest]\n{key} = maybe\n")
+    result = cutover_project.run()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert_one_sentence(
+        result.stderr.str(),
+        messages.BAD_INI_FLAG.format(
+            key=key, inifile="tox.ini", problem="invalid truth value 'maybe'"
+        ),
+    )
+
+
 @pytest.mark.parametrize("value", ["²", "0", str(MAX_WORKERS + 1), "-1"])
 def test_a_worker_count_outside_the_range_is_refused(
     cutover_project: CutoverProject, value: str

@@ -212,6 +212,19 @@ def test_ignoring_a_file_of_python_checks_is_no_go(repo: CutoverProject) -> None
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
+def test_turning_off_pythons_collector_is_no_go(repo: CutoverProject) -> None:
+    """``-p no:python`` collects no Python file: the plan's failing Python check vanished
+    and its gate looked PASSED on the declared check alone."""
+    config_ok(repo)
+    repo.path.joinpath("checks", "test_database.py").write_text(
+        "import pytest\n\n@pytest.mark.gate('G1')\ndef test_database():\n    assert False\n"
+    )
+    result = repo.run("-p", "no:python")
+    problem = messages.PROBLEM_PYTHON_OFF.format(folders="checks")
+    result.stdout.fnmatch_lines(["NO-GO: Partial runs", f"  - {problem}"])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
 def test_ignoring_the_plan_leaves_its_checks_not_collected(repo: CutoverProject) -> None:
     config_ok(repo)
     repo.ini("[pytest]\n")  # no testpaths: pytest finds the plan itself, and ignores it
@@ -393,6 +406,51 @@ def test_a_plugin_that_silently_drops_a_check_leaves_its_gate_incomplete(
     )
 
 
+DROP_EVERY_CHECK = """
+    def pytest_collection_modifyitems(config, items):
+        dropped = [item for item in items if "unit" not in item.nodeid]
+        items[:] = [item for item in items if item not in dropped]
+        if {report}:
+            config.hook.pytest_deselected(items=dropped)
+"""
+
+
+@pytest.mark.parametrize("report", [False, True], ids=["silently", "reported"])
+def test_a_plugin_that_drops_every_check_is_no_go_not_no_decision(
+    repo: CutoverProject, report: bool
+) -> None:
+    """Selecting no check is an ordinary run only when ``-m`` or ``-k`` did it; a plugin
+    that leaves none of the cutover's checks in the run made exit 0 of it."""
+    config_ok(repo)
+    repo.conftest(DROP_EVERY_CHECK.format(report=report))
+    result = repo.run()
+    result.stdout.fnmatch_lines(["NO-GO: Partial runs"])
+    assert messages.NO_CUTOVER_SELECTED not in result.stdout.str()
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_deselecting_every_check_is_no_go_not_no_decision(repo: CutoverProject) -> None:
+    """``--deselect`` is no phase selection: leaving out every check with it made exit 0."""
+    config_ok(repo)
+    result = repo.run("--deselect", "cutover.yaml", "--deselect", "checks")
+    result.stdout.fnmatch_lines(["NO-GO: Partial runs"])
+    assert messages.NO_CUTOVER_SELECTED not in result.stdout.str()
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_without_a_plan_a_plugin_that_drops_every_check_is_no_go(
+    cutover_project: CutoverProject,
+) -> None:
+    cutover_project.test_modules(
+        "import pytest\n\n@pytest.mark.gate('G1')\ndef test_g1():\n    pass\n\n"
+        "def test_unit():\n    pass\n"
+    )
+    cutover_project.conftest(DROP_EVERY_CHECK.format(report=False))
+    result = cutover_project.run()
+    result.stdout.fnmatch_lines(["NO-GO: cutover"])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
 FLIP_TO_PASSED = """
     import pytest
 
@@ -469,6 +527,90 @@ def test_a_conftest_that_turns_a_failed_python_check_into_a_pass_gets_an_error(
             "  - gate G1 'Tooling' FAILED: checks/test_database.py::test_database errored",
         ]
     )
+
+
+#: The names the plugin registers its parts under: ``-p no:NAME`` would block one of them.
+PART_NAMES = [
+    "cutover-lookout",
+    "cutover-registry",
+    "cutover-gatekeeper",
+    "cutover-report-log",
+    "cutover-status-words",
+    "cutover-session-end",
+    "cutover-terminal-summary",
+    "cutover-left-out",
+    "cutover-show-plan",
+    "cutover-junitxml",
+    "cutover-html",
+]
+
+
+@pytest.mark.parametrize("name", PART_NAMES)
+def test_turning_off_one_part_of_the_plugin_is_a_usage_error(
+    repo: CutoverProject, name: str
+) -> None:
+    """``-p no:cutover`` turns the plugin off; blocking one of its parts by name would run
+    the cutover half-decided (a -k run without a decision, a check unblocked after a failed
+    gate, a NO-GO that JUnit shows green), so it is refused in one sentence."""
+    config_ok(repo)
+    result = repo.run("-p", f"no:{name}", "-k", "tooling or unit", "--junitxml=user.xml")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert f"ERROR: {messages.PART_BLOCKED.format(name=name)}" in result.stderr.str()
+    assert "Traceback" not in result.stderr.str() + result.stdout.str()
+
+
+@pytest.mark.parametrize("name", ["cutover-lookout", "cutover-gatekeeper"])
+def test_turning_off_one_part_is_refused_in_a_run_without_a_plan(
+    cutover_project: CutoverProject, name: str
+) -> None:
+    """Without a plan the lookout is what finds the checks, and the run opens at them."""
+    cutover_project.test_modules(
+        "import pytest\n\n@pytest.mark.gate('G1')\ndef test_g1():\n    assert False\n\n"
+        "@pytest.mark.gate('G2')\ndef test_g2():\n    pass\n"
+    )
+    result = cutover_project.run("-p", f"no:{name}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert f"ERROR: {messages.PART_BLOCKED.format(name=name)}" in result.stderr.str()
+
+
+def test_turning_off_the_whole_plugin_still_works(repo: CutoverProject) -> None:
+    result = repo.run("-p", "no:cutover", "tests")
+    assert result.ret == pytest.ExitCode.OK
+
+
+def test_a_subfolder_conftest_that_flips_the_logged_report_of_a_python_check_gets_an_error(
+    repo: CutoverProject,
+) -> None:
+    """A conftest of the checks' folder is registered during collection; its tryfirst
+    ``pytest_runtest_logreport`` runs before a hook registered after it. The plugin reads the
+    logged report after it, as before the run was split into parts, so the terminal and
+    JUnit see the failure too."""
+    config_ok(repo)
+    repo.path.joinpath("checks", "conftest.py").write_text(
+        textwrap.dedent(
+            """
+            import pytest
+
+            @pytest.hookimpl(tryfirst=True)
+            def pytest_runtest_logreport(report):
+                if report.failed:
+                    report.outcome = "passed"
+                    report.longrepr = None
+            """
+        )
+    )
+    repo.path.joinpath("checks", "test_database.py").write_text(
+        "import pytest\n\n@pytest.mark.gate('G1')\ndef test_database():\n    assert False\n"
+    )
+    result = repo.run("--junitxml=user.xml")
+    result.stdout.fnmatch_lines(
+        [
+            "NO-GO: Partial runs",
+            "  - gate G1 'Tooling' FAILED: checks/test_database.py::test_database errored",
+        ]
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    assert "changed its report to passed" in repo.path.joinpath("user.xml").read_text()
 
 
 # -- a repository whose other tests have nothing to do with the cutover ------------------

@@ -95,6 +95,29 @@ class StatusWords:
         return None
 
 
+#: The name :class:`ReportLog` is registered under.
+REPORT_LOG_NAME = "cutover-report-log"
+
+
+class ReportLog:
+    """Hands each logged report to the gatekeeper, once there is one.
+
+    Registered when the run opens, so in a run with a plan before the conftests of
+    subfolders: pytest calls a ``tryfirst`` hook registered later first, so this one
+    reads a report after such a conftest rewrote it in ``pytest_runtest_logreport``,
+    and the gatekeeper turns a failure made a pass back into a failure before the
+    terminal and JUnit read it.
+    """
+
+    def __init__(self) -> None:
+        self.gatekeeper: Gatekeeper | None = None
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if self.gatekeeper is not None:
+            self.gatekeeper.log_report(report)
+
+
 class Gatekeeper:
     """Registered once collection found a cutover run, after every conftest, so that its
     ``makereport`` wrapper is outside theirs: one outcome for every reader of a report."""
@@ -252,9 +275,9 @@ class Gatekeeper:
 
     # -- logreport: record what each report says -------------------------------------
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        """Record what the report says of its check (settled already, in ``makereport``)."""
+    def log_report(self, report: pytest.TestReport) -> None:
+        """Record what the report says of its check (settled already, in ``makereport``);
+        called by the run's :class:`ReportLog`."""
         run = self.run
         state = run.checks.get(report.nodeid)
         if state is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -50,9 +50,23 @@ def wants_run(config: pytest.Config) -> bool:
         for name, value in vars(config.option).items()
     ):
         return True
-    if any(config.getini(key) for row in TABLE if (key := row.ini_key) is not None):
-        return True
+    for row in TABLE:
+        if row.ini_key is None:
+            continue
+        try:
+            if config.getini(row.ini_key):
+                return True
+        except (ValueError, pytest.UsageError):  # set, but bad: the settings name the key
+            return True
     return any(name.startswith("PYTEST_CUTOVER_") for name in os.environ)
+
+
+def refuse_blocked(config: pytest.Config, names: Iterable[str]) -> None:
+    """A part of the plugin blocked by ``-p no:NAME`` would leave the run half-decided: a
+    usage error (``-p no:cutover`` turns off the whole plugin)."""
+    for name in names:
+        if config.pluginmanager.is_blocked(name):
+            raise pytest.UsageError(messages.PART_BLOCKED.format(name=name))
 
 
 class Lookout:

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
+from pytest_cutover import messages
 from pytest_cutover.model.cutover import Gate, Timeline
 from pytest_cutover.run.markexpr import Marked, MarkerMatch, Selector, matcher
 
@@ -120,4 +121,4 @@ def left_out_by(
     ways = [f"-k '{shrinkers.keyword}'"] if shrinkers.keyword else []
     ways += ["--lf"] if shrinkers.last_failed else []
     ways += ["--sw"] if shrinkers.stepwise else []
-    return " or ".join(ways) or "another plugin deselected it"
+    return " or ".join(ways) or messages.DESELECTED_BY_PLUGIN

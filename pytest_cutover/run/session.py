@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from pytest_cutover.run.concurrency import GateStarter
     from pytest_cutover.run.gatekeeper import Gatekeeper
 
+#: How :func:`~pytest_cutover.run.selection.left_out_by` says ``-m`` or ``-k`` left a check out.
+_BY_SELECTION = ("-m '", "-k '")
 #: The name :class:`SessionEnd` is registered under.
 SESSION_END_NAME = "cutover-session-end"
 
@@ -111,7 +113,19 @@ class SessionEnd:
             return
         interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
         states = list(run.checks.values())
-        if not interrupted and not run.asked and not any(s.selected for s in states):
+        # Only -m or -k may select no check of an ordinary run; --deselect, --lf, --sw or a
+        # plugin that dropped them all did not make it one.
+        dropped = any(
+            not s.reason.startswith(_BY_SELECTION)
+            for s in states
+            if s.outcome is Outcome.DESELECTED
+        )
+        if (
+            not interrupted
+            and not run.asked
+            and not dropped
+            and not any(s.selected for s in states)
+        ):
             run.no_decision = True
             self._undo_evidence()
             return
@@ -174,6 +188,9 @@ class SessionEnd:
         base = self.config.invocation_params.dir
         if run.leftout is not None:
             problems += run.leftout.problems(base)
+            if self.config.pluginmanager.is_blocked("python"):  # -p no:python
+                folders = ", ".join(_shown(folder, base) for folder in run.leftout.folders)
+                problems.append(messages.PROBLEM_PYTHON_OFF.format(folders=folders))
         invocation = run.invocation
         if run.discovered and run.plan is not None:
             problems.append(

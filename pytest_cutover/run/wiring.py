@@ -5,7 +5,9 @@ needs it, and all of them share the one :class:`~pytest_cutover.run.state.RunSta
 in ``config.stash``:
 
 - when the run opens (a plan, a cutover option, or the first cutover marker):
-  the :class:`~pytest_cutover.run.registry.Registry`, and with
+  the :class:`~pytest_cutover.run.registry.Registry`, the
+  :class:`~pytest_cutover.run.gatekeeper.ReportLog` (which hands the logged reports
+  to the gatekeeper once there is one), and with
   ``--cutover-show-plan`` the :class:`~pytest_cutover.run.show_plan.ShowPlan`;
 - once it is known to be a cutover run: the
   :class:`~pytest_cutover.run.session.SessionEnd` and the
@@ -33,9 +35,16 @@ from pytest_cutover.model import catalog
 from pytest_cutover.model.cutover import Plan, Waiver
 from pytest_cutover.plan.signoff import Signature, collect_signatures
 from pytest_cutover.run.concurrency import GateStarter
-from pytest_cutover.run.gatekeeper import GATEKEEPER_NAME, STATUS_WORDS_NAME, Gatekeeper
+from pytest_cutover.run.gatekeeper import (
+    GATEKEEPER_NAME,
+    REPORT_LOG_NAME,
+    STATUS_WORDS_NAME,
+    Gatekeeper,
+    ReportLog,
+)
 from pytest_cutover.run.invocation import outermost, plan_invocation, targets
 from pytest_cutover.run.keys import REDACTOR_KEY, STATE_KEY
+from pytest_cutover.run.lookout import refuse_blocked
 from pytest_cutover.run.markexpr import compile_expression
 from pytest_cutover.run.registry import REGISTRY_NAME, Registry
 from pytest_cutover.run.selection import Shrinkers, asks_for_cutover
@@ -56,6 +65,7 @@ NAMES = (
     LEFTOUT_NAME,
     GATEKEEPER_NAME,
     STATUS_WORDS_NAME,
+    REPORT_LOG_NAME,
 )
 
 
@@ -65,6 +75,7 @@ def open_run(config: pytest.Config, problems: list[str]) -> Registry:
     ``problems`` is the lookout's list of blocking collection problems, which the
     state goes on with.
     """
+    refuse_blocked(config, NAMES)
     settings = config.stash.get(SETTINGS_KEY, None) or resolve(config)
     config.stash[SETTINGS_KEY] = settings
     plan, waivers = _load_files(settings)
@@ -87,6 +98,7 @@ def open_run(config: pytest.Config, problems: list[str]) -> Registry:
         collected=lambda: _checks_collected(config, run),
     )
     pluginmanager.register(registry, REGISTRY_NAME)
+    pluginmanager.register(ReportLog(), REPORT_LOG_NAME)  # before the subfolders' conftests
     if settings.show_plan:
         pluginmanager.register(ShowPlan(config, run), SHOW_PLAN_NAME)
     if plan is not None:
@@ -181,6 +193,9 @@ def _checks_collected(config: pytest.Config, run: RunState) -> None:
     gatekeeper = Gatekeeper(config, run, starter)
     ending.gatekeeper, ending.starter = gatekeeper, starter
     config.pluginmanager.register(gatekeeper, GATEKEEPER_NAME)
+    report_log = config.pluginmanager.get_plugin(REPORT_LOG_NAME)
+    if isinstance(report_log, ReportLog):
+        report_log.gatekeeper = gatekeeper
     if any(state.selected for state in run.checks.values()):
         gatekeeper.attach()
 
