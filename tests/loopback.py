@@ -39,7 +39,11 @@ class Answer:
 
 @dataclass(frozen=True)
 class Request:
-    """One request a loopback server answered: its path, when it came and when it was answered."""
+    """One request a loopback server answered: its path, when it came and when it was answered.
+
+    ``answered`` is taken before the first byte of the answer is sent, so whatever the
+    client does after reading the answer comes later: an order, not a timing.
+    """
 
     path: str
     arrived: float
@@ -73,13 +77,13 @@ class _Handler(BaseHTTPRequestHandler):
         answer = self.server.answer(self.path, self.server.count_arrival())
         if answer.delay:
             time.sleep(answer.delay)
+        self.server.log(Request(self.path, arrived, time.time()))
         self.send_response(answer.status)
         for name, value in answer.headers:
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(answer.body)))
         self.end_headers()
         self.wfile.write(answer.body)
-        self.server.log(Request(self.path, arrived, time.time()))
 
     def log_message(self, format: str, *args: Any) -> None:
         """Keep the test output clean."""

