@@ -28,7 +28,7 @@ from pytest_cutover.model.ordering import natural_key, reorder, same_line_key
 from pytest_cutover.model.runbook import flag_problem, flags_of, reference_problems
 from pytest_cutover.run.invocation import is_below
 from pytest_cutover.run.items import PlanCheckItem, PlanFile, SignoffItem
-from pytest_cutover.run.selection import left_out_by
+from pytest_cutover.run.selection import left_out_by, selected_out
 from pytest_cutover.run.state import CheckState, RunState, is_distributed, is_xdist_worker
 from pytest_cutover.run.tagging import MarkReader, Normalised, apply_marks, normalised_marks
 
@@ -199,9 +199,10 @@ class Registry:
             if self.phase_deselecting:
                 state.reason = messages.BY_PHASE_OPTION
             else:
-                marks = item.iter_markers()
+                marks = list(item.iter_markers())
                 how = left_out_by(run.shrinkers, item.nodeid, marks, run.selects)
                 state.reason = run.redact(how)  # a -k or -m expression may hold a secret
+                state.selected_out = selected_out(run.shrinkers, item.nodeid, marks, run.selects)
 
     def order(self, items: list[pytest.Item]) -> None:
         """After every shuffler: cutover checks in run order, other tests untouched."""

@@ -104,6 +104,26 @@ def decided_phases(
     return tuple(phase for phase in timeline.phases if phase in chosen)
 
 
+def selected_out(
+    shrinkers: Shrinkers, nodeid: str, marks: Iterable[Marked], selects: Selector | None
+) -> bool:
+    """Whether only ``-m`` or ``-k`` left a check out: the ways an ordinary run may select
+    no cutover check at all (``--deselect``, ``--lf``, ``--sw`` or a plugin may not).
+
+    >>> selected_out(Shrinkers(keyword="g1"), "cutover.yaml::g2", [], None)
+    True
+    >>> selected_out(Shrinkers(keyword="g1", last_failed=True), "t.py::a", [], None)
+    False
+    >>> selected_out(Shrinkers(deselect=("t.py",)), "t.py::a", [], None)
+    False
+    """
+    if selects is not None and not selects(matcher(marks)):
+        return True
+    if any(nodeid.startswith(prefix) for prefix in shrinkers.deselect):
+        return False
+    return bool(shrinkers.keyword) and not shrinkers.last_failed and not shrinkers.stepwise
+
+
 def left_out_by(
     shrinkers: Shrinkers, nodeid: str, marks: Iterable[Marked], selects: Selector | None
 ) -> str:

@@ -33,8 +33,6 @@ if TYPE_CHECKING:
     from pytest_cutover.run.concurrency import GateStarter
     from pytest_cutover.run.gatekeeper import Gatekeeper
 
-#: How :func:`~pytest_cutover.run.selection.left_out_by` says ``-m`` or ``-k`` left a check out.
-_BY_SELECTION = ("-m '", "-k '")
 #: The name :class:`SessionEnd` is registered under.
 SESSION_END_NAME = "cutover-session-end"
 
@@ -115,11 +113,7 @@ class SessionEnd:
         states = list(run.checks.values())
         # Only -m or -k may select no check of an ordinary run; --deselect, --lf, --sw or a
         # plugin that dropped them all did not make it one.
-        dropped = any(
-            not s.reason.startswith(_BY_SELECTION)
-            for s in states
-            if s.outcome is Outcome.DESELECTED
-        )
+        dropped = any(s.outcome is Outcome.DESELECTED and not s.selected_out for s in states)
         if (
             not interrupted
             and not run.asked

@@ -76,6 +76,8 @@ class CheckState:
     selected: bool = False
     #: Why a report of it cannot be believed (another plugin turned a failure into a pass).
     disagreement: str = ""
+    #: Deselected by ``-m`` or ``-k`` alone, which may leave an ordinary run no check.
+    selected_out: bool = False
     #: Its earlier attempts, when it ran more than once.
     attempts: list[Attempt] | None = None
     #: Processes a thread of it started after it had ended.
