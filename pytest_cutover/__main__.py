@@ -26,11 +26,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         "verify",
         help="Check an evidence bundle: manifest, evidence schema, and the recorded decision",
     )
-    verify.add_argument("bundle", type=Path, metavar="DIR")
+    verify.add_argument(
+        "bundle",
+        type=Path,
+        metavar="DIR",
+        help="The evidence bundle folder a run wrote with --cutover-evidence=DIR",
+    )
     plan = commands.add_parser(
         "plan", help="Print the runbook of a plan: phases on the clock, gates, checks, rollback"
     )
-    plan.add_argument("plan", type=Path, nargs="?", default=Path("cutover.yaml"), metavar="PLAN")
+    plan.add_argument(
+        "plan",
+        type=Path,
+        nargs="?",
+        default=Path("cutover.yaml"),
+        metavar="PLAN",
+        help="The plan file (default: cutover.yaml in the current folder)",
+    )
     plan.add_argument("--t0", metavar="TIME", help="The cutover moment, overriding the plan's")
     arguments = parser.parse_args(argv)
     if arguments.command == "plan":
