@@ -257,7 +257,6 @@ def test_live_logging_tells_each_attempt_and_command_of_a_check(
     shown = f"sh -c '{THIRD_TIME}'"
     result.stdout.re_match_lines(
         [
-            r"INFO +pytest_cutover:.* warming: started",
             rf"INFO +cutover_checks:.* warming: command started: {re.escape(shown)}",
             rf"INFO +cutover_checks:.* warming: command finished: {re.escape(shown)} "
             r"exited 1 after [\d.]+ s",
