@@ -9,7 +9,9 @@ the wait for it was interrupted (an exception in this thread, a
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import shlex
 import signal
 import subprocess
 import tempfile
@@ -23,6 +25,8 @@ from cutover_checks.result import OUTPUT_LIMIT, CommandRun
 
 #: What a command of a cancelled check says instead of its output.
 NOT_STARTED_CANCELLED = "not started: the check was cancelled"
+#: The library's one logger (see :mod:`cutover_checks.retry`): each command started and ended.
+LOG = logging.getLogger("cutover_checks")
 
 
 def execute(
@@ -44,7 +48,9 @@ def execute(
     started = time.monotonic()
     cancellation = cancel.current()
     if cancellation is not None and cancellation.cancelled:
+        LOG.info("command not started, the check was cancelled: %s", shlex.join(argv))
         return CommandRun(argv, workdir, None, 0.0, "", NOT_STARTED_CANCELLED, env=names)
+    LOG.info("command started: %s%s", shlex.join(argv), _env_shown(names))
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         try:
             process = subprocess.Popen(
@@ -58,6 +64,7 @@ def execute(
             )
         except (OSError, ValueError) as exc:  # ValueError: a NUL byte in an argument
             reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+            LOG.info("command could not start: %s: %s", shlex.join(argv), reason)
             return CommandRun(
                 argv, workdir, None, time.monotonic() - started, "", reason, env=names
             )
@@ -73,9 +80,23 @@ def execute(
             if cancellation is not None:
                 cancellation.ended(process.pid)
         duration = time.monotonic() - started
+        _log_end(argv, exit_code, timed_out, duration)
         return CommandRun(
             argv, workdir, exit_code, duration, _read(out), _read(err), timed_out, names
         )
+
+
+def _env_shown(names: Sequence[str]) -> str:
+    """The names of the variables a command was given (never their values)."""
+    return f" (env: {', '.join(names)})" if names else ""
+
+
+def _log_end(argv: Sequence[str], exit_code: int | None, timed_out: bool, duration: float) -> None:
+    shown = shlex.join(argv)
+    if timed_out:
+        LOG.info("command timed out after %.2f s and was killed: %s", duration, shown)
+    else:
+        LOG.info("command finished: %s exited %s after %.2f s", shown, exit_code, duration)
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:

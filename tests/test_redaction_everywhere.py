@@ -112,6 +112,20 @@ PLAN_ENV_CHECK = """
         gate: G1
         command: [sh, -c, 'echo "token $API_TOKEN"; exit 1']
         env: {API_TOKEN: plan-literal-7c1e9a}
+      - id: retries-with-an-argument
+        gate: G1
+        command: [sh, -c, 'exit 1', sh, plan-literal-7c1e9a]
+        env: {API_TOKEN: plan-literal-7c1e9a}
+        retry: {attempts: 2, interval: 0.1}
+"""
+#: A handler of the project's own on the plugin's and the checks' loggers: their records
+#: are redacted before any handler sees them, not only in pytest's.
+OWN_LOG_HANDLER = """
+    import logging
+
+    handler = logging.FileHandler("own-handler.log", encoding="utf-8")
+    for name in ("cutover_checks", "pytest_cutover"):
+        logging.getLogger(name).addHandler(handler)
 """
 
 LEAKY_TESTS = """
@@ -184,6 +198,7 @@ def pytest_leaky_run(
     )
     cutover_project.five_gates(PLAN_ENV_CHECK)
     cutover_project.test_modules(test_leaks=LEAKY_TESTS, test_broken=BROKEN_MODULE)
+    cutover_project.conftest(OWN_LOG_HANDLER)
     return cutover_project.run_subprocess(
         "-rA",
         "-v",
@@ -214,7 +229,7 @@ def every_output(project: CutoverProject, run: ProjectRun) -> dict[str, str]:
     }
     assert {"evidence/evidence.json", "evidence/junit.xml", "evidence/closeout.md"} <= set(texts)
     texts["terminal"] = run.stdout.str() + run.stderr.str()
-    for name in ("report.html", "user-junit.xml", "run.log"):
+    for name in ("report.html", "user-junit.xml", "run.log", "own-handler.log"):
         texts[name] = (project.path / name).read_text(encoding="utf-8")
     return texts
 
@@ -240,6 +255,11 @@ def test_what_carried_the_secrets_is_still_there_redacted(
     assert "connecting with [REDACTED]" in terminal  # the live log
     assert "cannot reach the database with [REDACTED]" in terminal  # the collection error
     assert "session [REDACTED]" in texts["run.log"]
+    # A command's argument list, in the log records of each of its attempts.
+    started = "retries-with-an-argument: command started: sh -c 'exit 1' sh [REDACTED]"
+    for where in ("terminal", "run.log", "own-handler.log"):
+        assert started in texts[where], where
+    assert "retries-with-an-argument: attempt 1/2 did not hold" in texts["run.log"]
     assert "token [REDACTED]" in texts["evidence/evidence.json"]  # the plan's env: value
     assert "session [REDACTED]" in texts["evidence/evidence.json"]  # set during the run
     assert 'name="db_password" value="[REDACTED]"' in texts["user-junit.xml"]

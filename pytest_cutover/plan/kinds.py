@@ -17,7 +17,7 @@ from cutover_checks import commands, compose, files, git, package_json, probes, 
 from cutover_checks import tools as tool_checks
 from cutover_checks._patterns import compile_pattern
 from cutover_checks.result import CheckResult
-from cutover_checks.retry import retry
+from cutover_checks.retry import RetryProgress, retry
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,11 @@ def run_check(
     params: Mapping[str, Any],
     base: Path,
     retry_policy: Mapping[str, float] | None = None,
+    progress: RetryProgress | None = None,
 ) -> CheckResult:
-    """Run a declared check; relative paths are read from ``base``, the plan's folder."""
+    """Run a declared check; relative paths are read from ``base``, the plan's folder.
+
+    A retried check keeps ``progress`` up to date with its attempts, when it is given."""
     spec = KINDS[kind]
     arguments = {
         key: str(base / value) if key in spec.paths else value for key, value in params.items()
@@ -81,4 +84,5 @@ def run_check(
         attempts=int(retry_policy["attempts"]),
         interval=float(retry_policy["interval"]),
         deadline=retry_policy.get("deadline"),
+        progress=progress,
     )

@@ -8,6 +8,11 @@ Each task records its own process starts (the audit hook's recorder lives in the
 task's context), so commands are attributed to the right check and the mutation
 guard applies to each. A task that pytest can no longer wait for (a timeout
 fired, the run was interrupted) is cancelled: its commands are killed at once.
+
+With one worker, or ``--cutover-fail-fast=check``, each declared check is handed
+to the pool alone when it is set up, so that they run one after another and
+pytest's thread still only waits: while it waits it shows the check's progress
+(:mod:`pytest_cutover.run.progress`).
 """
 
 from __future__ import annotations
@@ -21,10 +26,12 @@ import pytest
 
 from cutover_checks.cancel import Cancellation, cancellable
 from cutover_checks.result import CheckResult
+from cutover_checks.retry import RetryProgress
 from pytest_cutover import messages
 from pytest_cutover.model.decision import Outcome
 from pytest_cutover.model.failfast import FailFast
 from pytest_cutover.run.items import STARTED_AHEAD_KEY, PlanCheckItem
+from pytest_cutover.run.logs import CHECK_ID, LOG
 from pytest_cutover.run.observations import command_records
 from pytest_cutover.run.state import refuse_mutation
 from pytest_cutover.safety.audit import ProcessStart, Recorder, recording
@@ -32,6 +39,7 @@ from pytest_cutover.safety.audit import ProcessStart, Recorder, recording
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
 
+    from pytest_cutover.run.progress import ProgressDisplay
     from pytest_cutover.run.state import CheckState, RunState
 
 
@@ -51,12 +59,36 @@ class Execution(NamedTuple):
 class Handle:
     """One check handed to the pool: its future, and what it did so far (readable while it runs)."""
 
-    __slots__ = ("cancellation", "future", "recorder")
+    __slots__ = (
+        "begun",
+        "cancellation",
+        "display",
+        "future",
+        "label",
+        "nodeid",
+        "progress",
+        "recorder",
+    )
 
-    def __init__(self, recorder: Recorder) -> None:
+    def __init__(
+        self,
+        recorder: Recorder,
+        label: str = "",
+        progress: RetryProgress | None = None,
+        display: ProgressDisplay | None = None,
+        nodeid: str = "",
+    ) -> None:
         self.recorder = recorder
+        #: The check's id, for its progress and its log records, and its item's node id.
+        self.label, self.nodeid = label, nodeid
+        #: The attempts of a retried check, kept up to date by the task.
+        self.progress = progress
+        #: Shows the check's progress while pytest waits for it.
+        self.display = display
         self.cancellation = Cancellation()
         self.future: Future[Execution] | None = None
+        #: When a worker started the check (``time.monotonic()``); None while it waits for one.
+        self.begun: float | None = None
 
     def execution(self) -> Execution | None:
         """The check's execution, if it has finished."""
@@ -78,9 +110,11 @@ class Handle:
         """The check's result (or its error, raised here), waited for; stopped when the wait
         is interrupted (a timeout plugin's alarm, SIGTERM, Ctrl-C), so that none of its
         commands outlives it."""
-        assert self.future is not None
+        future = self.future
+        assert future is not None
         try:
-            execution = self.future.result()
+            self._watch(future)
+            execution = future.result()
         except BaseException:
             self.stop()
             raise
@@ -89,18 +123,47 @@ class Handle:
         assert execution.result is not None
         return execution.result
 
+    def _watch(self, future: Future[Execution]) -> None:
+        """Wait for the check, showing its progress every little while; the display is
+        cleared before pytest writes again."""
+        display = self.display
+        if display is None:
+            return
+        from concurrent.futures import wait  # noqa: PLC0415 - see GatePool.submit
+
+        display.begin()
+        try:
+            while future not in wait([future], timeout=display.every).done:
+                display.show(self)
+        finally:
+            display.end(self)
+
 
 def execute(check: Callable[[], CheckResult], handle: Handle) -> Execution:
-    """Run ``check`` with its handle's recorder, keeping an error instead of raising it."""
+    """Run ``check`` with its handle's recorder, keeping an error instead of raising it;
+    the log records it makes start with its id."""
+    handle.begun = time.monotonic()
+    named = CHECK_ID.set(handle.label or None)
+    try:
+        return _run(check, handle)
+    finally:
+        CHECK_ID.reset(named)
+
+
+def _run(check: Callable[[], CheckResult], handle: Handle) -> Execution:
     recorder = handle.recorder
     started = time.time()
+    LOG.info(messages.LOG_CHECK_STARTED)
     try:
         with cancellable(handle.cancellation), recording(recorder):
             result = check()
     except BaseException as error:  # handed to the item, which raises it in pytest's thread
         finished = time.time()
+        LOG.info(messages.LOG_CHECK_RAISED, type(error).__name__, error)
         return Execution(None, error, started, finished, recorder.starts, recorder.refused)
     finished = time.time()
+    verdict = messages.LOG_HELD if result.ok else messages.LOG_NOT_HELD
+    LOG.info(messages.LOG_CHECK_ENDED, verdict, finished - started, result.message)
     return Execution(result, None, started, finished, recorder.starts, recorder.refused)
 
 
@@ -112,15 +175,24 @@ class GatePool:
         self._executor: ThreadPoolExecutor | None = None
 
     def submit(
-        self, check: Callable[[], CheckResult], guard: Callable[[ProcessStart], None] | None
+        self,
+        check: Callable[[], CheckResult],
+        guard: Callable[[ProcessStart], None] | None,
+        *,
+        label: str = "",
+        progress: RetryProgress | None = None,
+        display: ProgressDisplay | None = None,
+        nodeid: str = "",
     ) -> Handle:
-        """Start ``check`` as soon as a worker is free."""
+        """Start ``check`` as soon as a worker is free; its handle names it (``label``, the
+        ``nodeid`` of its item), follows its attempts (``progress``) and shows them on
+        ``display``."""
         if self._executor is None:
-            # Imported when a gate first runs concurrently: most runs start no thread.
+            # Imported when a declared check first runs: a run without any starts no thread.
             from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
 
             self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="cutover-check")
-        handle = Handle(Recorder(guard=guard))
+        handle = Handle(Recorder(guard=guard), label, progress, display, nodeid)
         handle.future = self._executor.submit(execute, check, handle)
         return handle
 
@@ -135,31 +207,45 @@ class GateStarter:
     """Starts the declared checks of a gate ahead, when its first one is set up, and keeps
     each one's handle until pytest runs (or never runs) that check."""
 
-    def __init__(self, run: RunState) -> None:
+    def __init__(self, run: RunState, display: ProgressDisplay | None = None) -> None:
         self.run = run
         self.pool = GatePool(run.settings.workers)
+        #: Shows the progress of the check pytest waits for (None: shows none).
+        self.display = display
         #: The declared checks running (or run) ahead of their turn in pytest, by nodeid.
         self.running_ahead: dict[str, Handle] = {}
 
     def start_gate(self, first: pytest.Item, first_state: CheckState) -> None:
-        """Hand every declared check of the gate of ``first`` from it on to the pool at once."""
+        """Hand every declared check of the gate of ``first`` from it on to the pool at once;
+        only ``first`` when checks run one at a time, or when it runs again (a rerun)."""
         run = self.run
         settings = run.settings
-        if settings.workers == 1 or settings.fail_fast is FailFast.CHECK:
-            return  # one at a time; fail-fast per check needs each result before the next
-        if STARTED_AHEAD_KEY in first.stash or first_state.attempts:
+        if STARTED_AHEAD_KEY in first.stash:
             return
+        alone = (
+            settings.workers == 1
+            or settings.fail_fast is FailFast.CHECK  # needs each result before the next
+            or bool(first_state.attempts)
+        )
         items = first.session.items
         position = items.index(first)
         gate = first_state.gate
         guard = functools.partial(refuse_mutation, run) if first_state.preflight else None
-        for item in items[position:]:
+        for item in [first] if alone else items[position:]:
             state = run.checks.get(item.nodeid)
             if state is None or state.gate.id != gate.id or item.nodeid in self.running_ahead:
                 continue
             blocked = state.flags.mutating and not settings.allow_mutation
             if isinstance(item, PlanCheckItem) and not blocked:
-                handle = self.pool.submit(item.evaluate, guard)
+                progress = RetryProgress() if item.check.retry is not None else None
+                handle = self.pool.submit(
+                    functools.partial(item.evaluate, progress),
+                    guard,
+                    label=item.check.id,
+                    progress=progress,
+                    display=self.display,
+                    nodeid=item.nodeid,
+                )
                 item.stash[STARTED_AHEAD_KEY] = self.running_ahead[item.nodeid] = handle
 
     def handle(self, nodeid: str) -> Handle | None:

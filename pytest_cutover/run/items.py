@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 
@@ -14,6 +14,9 @@ from pytest_cutover.model.cutover import Plan, PlanCheck
 from pytest_cutover.model.vocabulary import shown_command
 from pytest_cutover.plan.signoff import Signature
 from pytest_cutover.run.observations import describe_failure, record, strict_result
+
+if TYPE_CHECKING:
+    from cutover_checks.retry import RetryProgress
 
 
 class StartedAhead(Protocol):
@@ -100,13 +103,14 @@ class PlanCheckItem(DeclaredItem):
         self.index = index
         self.add_marker(pytest.mark.gate(id=check.gate))
 
-    def evaluate(self) -> CheckResult:
-        """Run the check itself: safe to call from any thread, it touches no pytest state."""
+    def evaluate(self, progress: RetryProgress | None = None) -> CheckResult:
+        """Run the check itself: safe to call from any thread, it touches no pytest state.
+        A retried check keeps ``progress`` up to date with its attempts."""
         from pytest_cutover.plan.kinds import run_check  # noqa: PLC0415 - loads the check modules
 
         check = self.check
         try:
-            return run_check(check.kind, check.params, self.path.parent, check.retry)
+            return run_check(check.kind, check.params, self.path.parent, check.retry, progress)
         except CheckError as error:  # a parameter only the run could judge, a missing CA file
             return CheckResult(False, str(error))
 

@@ -5,7 +5,8 @@ until the run has a plan, a cutover option or a cutover marker, and it has no
 per-test hook. Collection tells: a ``gate`` or ``phase`` marker on any collected
 item opens the run (:func:`pytest_cutover.run.wiring.open_run`), and from then
 on the run's :class:`~pytest_cutover.run.registry.Registry` tags and orders the
-checks. Collection errors, warnings and live logs are redacted in every run.
+checks. Collection errors, warnings, live logs and the records of the plugin's and the
+check library's loggers are redacted in every run.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pytest
 
 from pytest_cutover import messages
 from pytest_cutover.run.keys import REDACTOR_KEY, STATE_KEY
+from pytest_cutover.run.logs import redact_story
 from pytest_cutover.run.markers import CHECK_MARKERS
 from pytest_cutover.run.redaction import redact_log_handlers, redact_report, redact_warning
 from pytest_cutover.run.settings import DEFAULT_PLAN, TABLE
@@ -114,13 +116,15 @@ class Lookout:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:
-        """Live logs (``--log-cli-level``) and ``--log-file`` go through the redactor."""
+        """Live logs (``--log-cli-level``) and ``--log-file`` go through the redactor, and so
+        does every record of the plugin's and the check library's loggers, for any handler."""
         config = self.config
 
         def redact(text: str) -> str:  # the redactor is built at the first line logged
             return run_redactor(config)(text)
 
         redact_log_handlers(config, redact)
+        config.add_cleanup(redact_story(redact))
 
     @pytest.hookimpl(tryfirst=True)  # stop before the terminal keeps the refusal to repeat it
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:

@@ -45,6 +45,10 @@ DEFAULT_PLAN = "cutover.yaml"
 DEFAULT_WORKERS = 64
 #: The most declared checks of one gate that may run at once.
 MAX_WORKERS = 256
+#: Seconds between the progress lines of a check still running, when the output is no terminal.
+DEFAULT_PROGRESS_INTERVAL = 10.0
+#: The longest interval between progress lines.
+MAX_PROGRESS_INTERVAL = 3600.0
 #: The option group of ``pytest --help``.
 GROUP = ("cutover", "production cutover gates (pytest-cutover)")
 
@@ -78,6 +82,8 @@ class Settings(NamedTuple):
     phases: tuple[str, ...] = ()
     show_plan: bool = False
     workers: int = DEFAULT_WORKERS
+    #: Seconds between progress lines without a terminal; 0: no progress shown.
+    progress_interval: float = DEFAULT_PROGRESS_INTERVAL
     #: Whether the command line asked for a cutover (a ``--cutover-*`` option).
     asked: bool = False
 
@@ -245,6 +251,22 @@ def _workers(setting: Setting | None, config: pytest.Config) -> int:
     return int(value)
 
 
+def _progress_interval(setting: Setting | None, config: pytest.Config) -> float:
+    if setting is None:
+        return DEFAULT_PROGRESS_INTERVAL
+    value = setting.value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= MAX_PROGRESS_INTERVAL:  # also refuses nan
+        allowed = messages.SECONDS_ALLOWED.format(limit=f"{MAX_PROGRESS_INTERVAL:g}")
+        raise SettingError(
+            messages.BAD_CHOICE.format(source=setting.source, value=value, allowed=allowed)
+        )
+    return seconds
+
+
 def _switch(on: bool, config: pytest.Config) -> bool:
     return on
 
@@ -354,6 +376,16 @@ TABLE = (
         _workers,
         metavar="N",
         ini="Declared checks of one gate that run at once",
+    ),
+    Row(
+        "progress_interval",
+        "Seconds between the progress lines of a declared check still running, when the "
+        f"output is no terminal (default {DEFAULT_PROGRESS_INTERVAL:g}; 0: no progress "
+        "shown, also not on a terminal)",
+        _progress_interval,
+        metavar="SECONDS",
+        ini="Seconds between progress lines without a terminal; 0: none",
+        asks=False,  # how the run is shown, not whether it decides
     ),
     Row(
         "show_plan",

@@ -46,6 +46,7 @@ from pytest_cutover.run.invocation import outermost, plan_invocation, targets
 from pytest_cutover.run.keys import REDACTOR_KEY, STATE_KEY
 from pytest_cutover.run.lookout import refuse_blocked
 from pytest_cutover.run.markexpr import compile_expression
+from pytest_cutover.run.progress import ProgressDisplay
 from pytest_cutover.run.registry import REGISTRY_NAME, Registry
 from pytest_cutover.run.selection import Shrinkers, asks_for_cutover
 from pytest_cutover.run.session import SESSION_END_NAME, SessionEnd
@@ -189,7 +190,7 @@ def _checks_collected(config: pytest.Config, run: RunState) -> None:
     """Collection of a cutover run ended: register what runs its checks."""
     ending = _cutover_found(config, run)
     ending.begin()
-    starter = GateStarter(run)
+    starter = GateStarter(run, ProgressDisplay.of(config, run.settings.progress_interval))
     gatekeeper = Gatekeeper(config, run, starter)
     ending.gatekeeper, ending.starter = gatekeeper, starter
     config.pluginmanager.register(gatekeeper, GATEKEEPER_NAME)
