@@ -221,6 +221,18 @@ REASON_INTERRUPTED = "the run was interrupted before every check ran"
 REASON_INTERNAL_ERROR = "pytest stopped with an internal error"
 REASON_NOTHING_RAN = "no cutover check was selected, so no gate ran"
 NO_CUTOVER_SELECTED = "no cutover check selected: no cutover decision"
+NO_DECISION_MADE = "the run ended before a cutover decision was made"
+#: What the exit status of a run means for the cutover (in pytest-json-report's report).
+EXIT_NO_DECISION = "exit {code}: no cutover decision was made; it says nothing of the cutover"
+EXIT_PROCEED = "exit {code}: the decision is {verdict}: the cutover may proceed"
+EXIT_DECIDED_STOP = "exit {code}: the decision is {verdict}: the cutover must not proceed"
+EXIT_STRICT_STOP = (
+    "exit {code}: --cutover-strict makes a CONDITIONAL-GO fail: the cutover must not proceed"
+)
+EXIT_OTHER_STOP = (
+    "exit {code}: the decision is {verdict}, but the run failed otherwise (a test outside "
+    "the gates, the evidence bundle, pytest itself): CI stops here"
+)
 PROBLEM_LEFT_OUT = (
     "{how} left out {path}, in {folder}, a folder of the plan's Python checks: "
     "its checks were not collected"

@@ -29,6 +29,11 @@ from pytest_cutover.safety.redact import RunRedactor, redact_metadata, redacted_
 
 HTML_NAME = "cutover-html"
 JUNIT_NAME = "cutover-junitxml"
+ALLURE_NAME = "cutover-allure"
+JSON_REPORT_NAME = "cutover-json-report"
+SUGAR_NAME = "cutover-sugar"
+#: What other plugins get, each registered only when that plugin is asked for.
+INTEGRATION_NAMES = (HTML_NAME, JUNIT_NAME, ALLURE_NAME, JSON_REPORT_NAME, SUGAR_NAME)
 
 __all__ = ["cutover"]  # the fixture, found by pytest in this plugin module
 
@@ -46,7 +51,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", marker)
     if config.getoption("help"):
         return
-    refuse_blocked(config, (LOOKOUT_NAME, HTML_NAME, JUNIT_NAME))
+    refuse_blocked(config, (LOOKOUT_NAME, *INTEGRATION_NAMES))
     lookout = Lookout(config)
     config.pluginmanager.register(lookout, LOOKOUT_NAME)
     if wants_run(config):
@@ -59,6 +64,26 @@ def pytest_configure(config: pytest.Config) -> None:
         from pytest_cutover.integrations.junitxml import JunitDecision  # noqa: PLC0415 - with --junitxml
 
         config.pluginmanager.register(JunitDecision(config), JUNIT_NAME)
+    _register_reporters(config)
+
+
+def _register_reporters(config: pytest.Config) -> None:
+    """allure-pytest, pytest-json-report and pytest-sugar get the cutover, each only when it
+    is loaded and asked for; their modules are never imported here."""
+    pluginmanager = config.pluginmanager
+    if config.getoption("allure_report_dir", None):
+        from pytest_cutover.integrations.allure import AllureResults  # noqa: PLC0415 - with --alluredir
+
+        pluginmanager.register(AllureResults(config), ALLURE_NAME)
+    if config.getoption("json_report", False):
+        from pytest_cutover.integrations.json_report import JsonReportDecision  # noqa: PLC0415 - with --json-report
+
+        pluginmanager.register(JsonReportDecision(config), JSON_REPORT_NAME)
+    sugar = pluginmanager.get_plugin("sugar")
+    if sugar is not None:
+        from pytest_cutover.integrations.sugar import SugarLetters  # noqa: PLC0415 - with pytest-sugar
+
+        pluginmanager.register(SugarLetters(config, sugar), SUGAR_NAME)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -66,7 +91,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if isinstance(lookout, Lookout):
         lookout.close()
         config.pluginmanager.unregister(lookout)
-    for name in (HTML_NAME, JUNIT_NAME):
+    for name in INTEGRATION_NAMES:
         plugin = config.pluginmanager.get_plugin(name)
         if plugin is not None:
             config.pluginmanager.unregister(plugin)

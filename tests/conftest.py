@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from cutover_project import CutoverProject
+from cutover_project import SUITE_ADDOPTS, CutoverProject
 
 
 @pytest.fixture(autouse=True)
@@ -9,13 +9,14 @@ def _quiet_environment(request: pytest.FixtureRequest, monkeypatch: pytest.Monke
     """Inner pytest runs start from the same place every time.
 
     pytest-randomly is installed for the shuffle tests; everywhere else it is
-    off so that inner runs are repeatable. No PYTEST_CUTOVER_* from the caller
-    leaks into them. Pytester clears PYTEST_ADDOPTS when it starts, so it is
-    set after pytester.
+    off so that inner runs are repeatable. pytest-sugar is off but in the tests
+    that turn it on (it would change pytest's terminal output). No
+    PYTEST_CUTOVER_* from the caller leaks into them. Pytester clears
+    PYTEST_ADDOPTS when it starts, so it is set after pytester.
     """
     if "pytester" in request.fixturenames:
         request.getfixturevalue("pytester")
-    monkeypatch.setenv("PYTEST_ADDOPTS", "-p no:randomly -p no:cacheprovider")
+    monkeypatch.setenv("PYTEST_ADDOPTS", SUITE_ADDOPTS)
     monkeypatch.delenv("PYTEST_CUTOVER_PLAN", raising=False)
     monkeypatch.delenv("PYTEST_CUTOVER_FAIL_FAST", raising=False)
 

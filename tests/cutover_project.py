@@ -44,6 +44,11 @@ gates:
 
 EVIDENCE_OPTION = "--cutover-evidence"
 
+#: What every inner run starts with (``PYTEST_ADDOPTS``, set in tests/conftest.py).
+#: pytest-sugar (installed for tests/test_reporters.py) is off: it would draw the terminal
+#: of any inner run that thinks it writes to a terminal.
+SUITE_ADDOPTS = "-p no:randomly -p no:cacheprovider -p no:sugar"
+
 
 def bundle_folder(folder: Path, args: Sequence[str]) -> Path | None:
     """The evidence bundle the arguments ask for (``--cutover-evidence[=]FOLDER``), if any."""

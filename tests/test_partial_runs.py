@@ -542,6 +542,9 @@ PART_NAMES = [
     "cutover-show-plan",
     "cutover-junitxml",
     "cutover-html",
+    "cutover-allure",
+    "cutover-json-report",
+    "cutover-sugar",
 ]
 
 

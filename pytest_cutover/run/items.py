@@ -35,8 +35,13 @@ STARTED_AHEAD_KEY: pytest.StashKey[StartedAhead] = pytest.StashKey()
 VERDICT_KEY: pytest.StashKey[bool] = pytest.StashKey()
 
 
-class CheckFailed(Exception):
-    """A declared check ran and did not hold."""
+class CheckFailed(AssertionError):
+    """A declared check ran and did not hold.
+
+    An ``AssertionError``, as a failed ``assert`` in a Python check is: reporters that tell a
+    failed test from a broken one by the exception (allure-pytest) count it as failed. Its
+    text in every report is still :meth:`PlanCheckItem.failure_text`'s one sentence.
+    """
 
     def __init__(self, check: PlanCheck, result: CheckResult) -> None:
         super().__init__(result.message)
@@ -173,8 +178,8 @@ class SignoffItem(DeclaredItem):
         return self.path, 0, f"cutover sign-off {self.role}"
 
 
-class SignoffMissing(Exception):
-    """A required role has not signed off."""
+class SignoffMissing(AssertionError):
+    """A required role has not signed off: a failed check, as :class:`CheckFailed` is."""
 
 
 def _one_line(excinfo: pytest.ExceptionInfo[BaseException]) -> str | None:

@@ -50,6 +50,8 @@ class SessionEnd:
         #: The evidence folder's previous bundle, moved aside while this run is under way.
         self.aside: Path | None = None
         self.began = False
+        #: Whether :meth:`finish` has run.
+        self.finished = False
 
     # -- evidence folder ------------------------------------------------------------
 
@@ -93,6 +95,16 @@ class SessionEnd:
 
     @pytest.hookimpl(tryfirst=True)  # before pytest's --junitxml writes its file
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        self.finish(session, exitstatus)
+
+    def finish(self, session: pytest.Session, exitstatus: int) -> None:
+        """Decide the run, set its exit status and write its evidence, once: here at session
+        end, or earlier for a reporter that writes its file in a ``sessionfinish`` of its own
+        that pytest may call first (pytest-json-report's, see
+        :mod:`pytest_cutover.integrations.json_report`)."""
+        if self.finished:
+            return
+        self.finished = True
         run = self.run
         self.interrupts.finishing = True
         if self.gatekeeper is not None:
