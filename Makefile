@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 INSTALLED := $(VENV)/.installed
 SOURCES := pyproject.toml $(wildcard pytest_cutover/*.py pytest_cutover/*/*.py pytest_cutover/schema/*.json pytest_cutover/templates/*.j2 cutover_checks/*.py)
 
-.PHONY: preflight test test-oldest lint ci clean bench bench-quick
+.PHONY: preflight test test-oldest lint ci clean bench bench-quick dist test-sdist
 
 # Real tools for the checks: bun from npm, Compose v2 as a docker CLI plugin (and on
 # PATH as a standalone docker-compose), both kept inside this checkout.
@@ -44,6 +44,38 @@ lint: $(INSTALLED)
 	$(BIN)/mypy
 
 ci: lint test preflight
+
+# The sdist and the wheel, built from a copy of the files git tracks (working-tree
+# contents, so uncommitted edits are in; untracked files are not), as an installer
+# builds them. Fails on any warning of the build (setuptools' and its distutils lines
+# alike: every line with "warning" in it, in any case), on twine check --strict, and when
+# the sdist lacks a tracked file (all but .ci/ and .gitignore: the suite needs the rest).
+DIST := dist
+dist: $(BIN)/uv
+	$(BIN)/uv pip install --python $(BIN)/python --quiet ".[dist]"
+	rm -rf build pytest_cutover.egg-info $(DIST)
+	@tree=$$(mktemp -d) && trap 'rm -rf "$$tree"' EXIT && \
+	git ls-files -z | xargs -0 cp --parents -t "$$tree" && \
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m build --outdir "$(CURDIR)/$(DIST)" "$$tree" \
+		> "$$tree.log" 2>&1 || { cat "$$tree.log"; exit 1; }; \
+	if grep -i warning "$$tree.log"; then echo "make dist: the build warned (above)"; exit 1; fi; \
+	rm -f "$$tree.log"
+	$(BIN)/twine check --strict $(DIST)/*
+	@tar -tzf $(DIST)/*.tar.gz | sed 's|^[^/]*/||' | sort > $(DIST)/.sdist-files && \
+	missing=$$(git ls-files | grep -v -e '^\.ci/' -e '^\.gitignore$$' | sort | comm -23 - $(DIST)/.sdist-files); \
+	rm -f $(DIST)/.sdist-files; \
+	if [ -n "$$missing" ]; then echo "make dist: the sdist lacks:" $$missing; exit 1; fi
+	@ls $(DIST)
+
+# The whole suite, run from the unpacked sdist (in a temporary folder) against the wheel
+# installed in a venv of its own: what a packager who tests the released sdist runs.
+test-sdist: dist $(TOOLS)/bun $(COMPOSE_PLUGIN) $(CHROMIUM)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && set -x && \
+	tar -xzf $(DIST)/*.tar.gz -C "$$tmp" && \
+	$(PYTHON) -m venv "$$tmp/venv" && \
+	$(BIN)/uv pip install --python "$$tmp/venv/bin/python" --quiet \
+		"pytest-cutover[test] @ file://$(CURDIR)/$$(ls $(DIST)/*.whl)" && \
+	cd "$$tmp"/pytest_cutover-*/ && "$$tmp/venv/bin/pytest"
 
 # Benchmarks (measurements, not tests): figures, ratios and targets; see bench/README.md.
 bench: $(INSTALLED) $(CHROMIUM)
@@ -84,4 +116,4 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
 
 clean:
-	rm -rf $(VENV) $(OLDEST) .tools build *.egg-info
+	rm -rf $(VENV) $(OLDEST) .tools build *.egg-info $(DIST)
