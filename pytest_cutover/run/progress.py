@@ -110,8 +110,10 @@ class ProgressDisplay:
     def of(cls, config: pytest.Config, interval: float) -> ProgressDisplay | None:
         """The run's display, or None: no terminal reporter (``-p no:terminal``), or
         ``--cutover-progress-interval=0``."""
+        # pytest registers its terminal reporter (or a plugin's subclass of it, as
+        # pytest-sugar does) under this name; pytest 8.3 does not export the class.
         reporter = config.pluginmanager.get_plugin("terminalreporter")
-        if interval <= 0 or not isinstance(reporter, pytest.TerminalReporter):
+        if interval <= 0 or reporter is None:
             return None
         return cls(config, reporter, interval)
 
