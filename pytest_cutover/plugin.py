@@ -24,11 +24,12 @@ from pytest_cutover.run.lookout import (
     wants_run,
 )
 from pytest_cutover.run.markers import MARKERS
-from pytest_cutover.run.settings import add_options, redact_patterns
+from pytest_cutover.run.settings import SETTINGS_KEY, add_options, redact_patterns
 from pytest_cutover.safety.redact import RunRedactor, redact_metadata, redacted_id
 
 HTML_NAME = "cutover-html"
 JUNIT_NAME = "cutover-junitxml"
+CI_SUMMARY_NAME = "cutover-ci-summary"
 
 __all__ = ["cutover"]  # the fixture, found by pytest in this plugin module
 
@@ -46,7 +47,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", marker)
     if config.getoption("help"):
         return
-    refuse_blocked(config, (LOOKOUT_NAME, HTML_NAME, JUNIT_NAME))
+    refuse_blocked(config, (LOOKOUT_NAME, HTML_NAME, JUNIT_NAME, CI_SUMMARY_NAME))
     lookout = Lookout(config)
     config.pluginmanager.register(lookout, LOOKOUT_NAME)
     if wants_run(config):
@@ -59,6 +60,11 @@ def pytest_configure(config: pytest.Config) -> None:
         from pytest_cutover.integrations.junitxml import JunitDecision  # noqa: PLC0415 - with --junitxml
 
         config.pluginmanager.register(JunitDecision(config), JUNIT_NAME)
+    settings = config.stash.get(SETTINGS_KEY, None)
+    if os.environ.get("GITHUB_ACTIONS") == "true" or (settings and settings.summary):
+        from pytest_cutover.integrations.ci_summary import CiSummary  # noqa: PLC0415 - in CI
+
+        config.pluginmanager.register(CiSummary(config), CI_SUMMARY_NAME)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -66,7 +72,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if isinstance(lookout, Lookout):
         lookout.close()
         config.pluginmanager.unregister(lookout)
-    for name in (HTML_NAME, JUNIT_NAME):
+    for name in (HTML_NAME, JUNIT_NAME, CI_SUMMARY_NAME):
         plugin = config.pluginmanager.get_plugin(name)
         if plugin is not None:
             config.pluginmanager.unregister(plugin)
