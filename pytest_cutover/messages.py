@@ -284,6 +284,33 @@ VERIFY_SUPERSEDED = (
 CANNOT_RECOMPUTE = "the decision cannot be recomputed from it: {error}"
 BUNDLE_NOT_WRITTEN = "evidence bundle NOT written to {path}: {error}"
 
+# -- the CI summary and annotations (--cutover-summary, GitHub Actions) -------------
+BAD_SUMMARY_FILE = "{source}: {problem}; give the path of a Markdown file to write"
+SUMMARY_IS_FOLDER = "{path} is a folder"
+SUMMARY_PARENT_NOT_FOLDER = "{path} is not a folder, so no file can be written in it"
+SUMMARY_NOT_WRITABLE = "{path} cannot be written (permission denied)"
+SUMMARY_FOLDER_NOT_WRITABLE = "{path} is a folder this run may not write in (permission denied)"
+SUMMARY_HEADING = "Cutover decision: {headline}"
+SUMMARY_NO_DECISION_HEADING = "Cutover decision: none"
+SUMMARY_RUN = "Run {run_id}, plan {plan}."
+SUMMARY_RUN_NO_PLAN = "Run {run_id}, no plan file (gates from the markers)."
+SUMMARY_GATE_COLUMNS = ("Gate", "Phase", "Status", "Title", "Checks")
+SUMMARY_REASONS = "Reasons"
+SUMMARY_WARNINGS = "Warnings"
+SUMMARY_WAIVERS = "Waivers"
+SUMMARY_CHECKS = "Checks that did not pass"
+SUMMARY_CHECK = "({gate}, {phase}) {outcome}: {message}"
+SUMMARY_MORE_CHECKS = "and {count} more (see the evidence bundle or the terminal)"
+SUMMARY_ROLLBACK = "Rollback"
+SUMMARY_WRITTEN = "cutover summary: {path}"
+SUMMARY_NOT_WRITTEN = "cutover summary NOT written to {path}: {error}"
+STEP_SUMMARY_WRITTEN = "cutover summary appended to the GitHub step summary ({path})"
+STEP_SUMMARY_NOT_WRITTEN = "cutover summary NOT appended to the GitHub step summary {path}: {error}"
+ANNOTATION_TITLE = "cutover check {check} {outcome} (gate {gate}, {phase})"
+ANNOTATION_WAIVER_TITLE = "cutover waiver of {check} expired"
+ANNOTATION_WAIVER = "the waiver of {check} expired on {expires} and was not applied ({source})"
+ANNOTATION_DECISION_TITLE = "cutover decision {verdict}"
+
 # -- verify ---------------------------------------------------------------------
 #: A line of ``verify``'s output: one problem of the bundle.
 VERIFY_PROBLEM = "{bundle}: {problem}"

@@ -24,7 +24,7 @@ from pytest_cutover.run.lookout import (
     wants_run,
 )
 from pytest_cutover.run.markers import MARKERS
-from pytest_cutover.run.settings import add_options, redact_patterns
+from pytest_cutover.run.settings import SETTINGS_KEY, add_options, redact_patterns
 from pytest_cutover.safety.redact import RunRedactor, redact_metadata, redacted_id
 
 HTML_NAME = "cutover-html"
@@ -32,8 +32,16 @@ JUNIT_NAME = "cutover-junitxml"
 ALLURE_NAME = "cutover-allure"
 JSON_REPORT_NAME = "cutover-json-report"
 SUGAR_NAME = "cutover-sugar"
+CI_SUMMARY_NAME = "cutover-ci-summary"
 #: What other plugins get, each registered only when that plugin is asked for.
-INTEGRATION_NAMES = (HTML_NAME, JUNIT_NAME, ALLURE_NAME, JSON_REPORT_NAME, SUGAR_NAME)
+INTEGRATION_NAMES = (
+    HTML_NAME,
+    JUNIT_NAME,
+    ALLURE_NAME,
+    JSON_REPORT_NAME,
+    SUGAR_NAME,
+    CI_SUMMARY_NAME,
+)
 
 __all__ = ["cutover"]  # the fixture, found by pytest in this plugin module
 
@@ -64,6 +72,11 @@ def pytest_configure(config: pytest.Config) -> None:
         from pytest_cutover.integrations.junitxml import JunitDecision  # noqa: PLC0415 - with --junitxml
 
         config.pluginmanager.register(JunitDecision(config), JUNIT_NAME)
+    settings = config.stash.get(SETTINGS_KEY, None)
+    if os.environ.get("GITHUB_ACTIONS") == "true" or (settings and settings.summary):
+        from pytest_cutover.integrations.ci_summary import CiSummary  # noqa: PLC0415 - in CI
+
+        config.pluginmanager.register(CiSummary(config), CI_SUMMARY_NAME)
     _register_reporters(config)
 
 

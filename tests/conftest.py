@@ -11,7 +11,8 @@ def _quiet_environment(request: pytest.FixtureRequest, monkeypatch: pytest.Monke
     pytest-randomly is installed for the shuffle tests; everywhere else it is
     off so that inner runs are repeatable. pytest-sugar is off but in the tests
     that turn it on (it would change pytest's terminal output). No
-    PYTEST_CUTOVER_* from the caller leaks into them. Pytester clears
+    PYTEST_CUTOVER_* from the caller leaks into them, nor the GitHub Actions
+    step this suite may run in. Pytester clears
     PYTEST_ADDOPTS when it starts, so it is set after pytester.
     """
     if "pytester" in request.fixturenames:
@@ -19,6 +20,10 @@ def _quiet_environment(request: pytest.FixtureRequest, monkeypatch: pytest.Monke
     monkeypatch.setenv("PYTEST_ADDOPTS", SUITE_ADDOPTS)
     monkeypatch.delenv("PYTEST_CUTOVER_PLAN", raising=False)
     monkeypatch.delenv("PYTEST_CUTOVER_FAIL_FAST", raising=False)
+    monkeypatch.delenv("PYTEST_CUTOVER_SUMMARY", raising=False)
+    # Not this suite's own CI step: its summary and annotations are for this run alone.
+    for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_WORKSPACE"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

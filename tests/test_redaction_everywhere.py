@@ -199,6 +199,9 @@ def pytest_leaky_run(
     cutover_project.five_gates(PLAN_ENV_CHECK)
     cutover_project.test_modules(test_leaks=LEAKY_TESTS, test_broken=BROKEN_MODULE)
     cutover_project.conftest(OWN_LOG_HANDLER)
+    # As a GitHub Actions step: the step summary and the annotations (on the terminal).
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(cutover_project.write("step_summary.md", "")))
     return cutover_project.run_subprocess(
         "-rA",
         "-v",
@@ -209,6 +212,7 @@ def pytest_leaky_run(
         "--html=report.html",
         "--self-contained-html",
         "--junitxml=user-junit.xml",
+        "--cutover-summary=summary.md",
         "--metadata",
         "FROM_INI",
         f"INI-{INI_SECRET}",
@@ -220,8 +224,8 @@ def pytest_leaky_run(
 
 
 def every_output(project: CutoverProject, run: ProjectRun) -> dict[str, str]:
-    """The terminal and every file the run wrote: each bundle file, both JUnit files,
-    pytest-html's report and the log file."""
+    """The terminal (with the GitHub annotations) and every file the run wrote: each bundle
+    file, both JUnit files, pytest-html's report, the log file and both CI summaries."""
     evidence = project.path / "evidence"
     texts = {
         f"evidence/{path.name}": path.read_text(encoding="utf-8")
@@ -229,7 +233,15 @@ def every_output(project: CutoverProject, run: ProjectRun) -> dict[str, str]:
     }
     assert {"evidence/evidence.json", "evidence/junit.xml", "evidence/closeout.md"} <= set(texts)
     texts["terminal"] = run.stdout.str() + run.stderr.str()
-    for name in ("report.html", "user-junit.xml", "run.log", "own-handler.log"):
+    assert [line for line in texts["terminal"].splitlines() if line.startswith("::error ")]
+    for name in (
+        "report.html",
+        "user-junit.xml",
+        "run.log",
+        "own-handler.log",
+        "summary.md",
+        "step_summary.md",
+    ):
         texts[name] = (project.path / name).read_text(encoding="utf-8")
     return texts
 
@@ -260,6 +272,9 @@ def test_what_carried_the_secrets_is_still_there_redacted(
     for where in ("terminal", "run.log", "own-handler.log"):
         assert started in texts[where], where
     assert "retries-with-an-argument: attempt 1/2 did not hold" in texts["run.log"]
+    assert "failed: password = '\\[REDACTED\\]'" in texts["summary.md"]  # a check's message
+    assert "failed: password = '\\[REDACTED\\]'" in texts["step_summary.md"]
+    assert "::password = '[REDACTED]'" in terminal  # its annotation
     assert "token [REDACTED]" in texts["evidence/evidence.json"]  # the plan's env: value
     assert "session [REDACTED]" in texts["evidence/evidence.json"]  # set during the run
     assert 'name="db_password" value="[REDACTED]"' in texts["user-junit.xml"]

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from pytest_cutover.model.waivers import WaiverRecord
 
 
+#: A file, and the line in it (1-based) when known.
+Location = tuple[Path, int | None]
+
+
 class FinishedAttempt(NamedTuple):
     """One attempt of a check that ran more than once (pytest-rerunfailures)."""
 
@@ -57,6 +61,9 @@ class FinishedCheck(NamedTuple):
     attempts: tuple[FinishedAttempt, ...] = ()
     #: The title the plan gives a declared check.
     title: str = ""
+    #: Where it is written: the plan file and the line of a declared check, a Python
+    #: test's file and line (None when not known, as for a Python check never collected).
+    location: Location | None = None
 
     def span(self) -> tuple[str, float, float] | None:
         """Its phase and when it started and finished, if it ran."""

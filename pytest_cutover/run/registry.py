@@ -20,6 +20,7 @@ import pytest
 
 from pytest_cutover import messages
 from pytest_cutover.errors import MarkerError
+from pytest_cutover.evidence.finished import Location
 from pytest_cutover.model import catalog
 from pytest_cutover.model.catalog import MarkedCheck
 from pytest_cutover.model.cutover import DEFAULT_PHASES, Gate, PlanCheck, Timeline
@@ -152,13 +153,18 @@ class Registry:
         apply_marks(item, placement.markers)
         plan_check: PlanCheck | None = None
         declared: tuple[Any, ...]
+        location: Location
         if type(item) is PlanCheckItem:  # our own item classes, never subclassed
             plan_check, check_id, declared = item.check, item.name, (0, item.index)
+            location = (item.path, item.check.line)
         elif type(item) is SignoffItem:
             check_id, declared = item.name, (0, item.index)
+            location = (item.path, None)
         else:
             path, line, _ = item.location  # cached: pytest's reports need it anyway
             check_id, declared = nodeid, (1, _path_key(path), line or 0, same_line_key(nodeid))
+            shown = Path(os.path.normpath(self.config.rootpath / path))
+            location = (shown, None if line is None else line + 1)
         flags = flags_of(check_id, marks, plan_check, run.triggers)
         if flags.trigger or flags.mutating:
             assert run.catalog is not None
@@ -173,6 +179,7 @@ class Registry:
             flags,
             plan_check is not None,
             placement.preflight,
+            location=location,
         )
 
     def _place(self, nodeid: str, marks: MarkedCheck) -> Placement:
@@ -296,6 +303,7 @@ class Registry:
                 found.timeline.is_preflight(gate.phase),
                 Outcome.NOT_COLLECTED,
                 how,
+                location=(plan.path, plan_check.line if plan_check is not None else None),
             )
         _sort(run.checks)
 

@@ -145,8 +145,9 @@ class SessionEnd:
         # pytest's --junitxml gets it too (pytest_cutover.integrations.junitxml).
         self.config.hook.pytest_cutover_decision(config=self.config, decision=decision)
         failed_to_write = False
+        # The evidence bundle and the CI summary (pytest_cutover.integrations.ci_summary).
+        finished = run.finished = finished_run(self.config, run, checks, decision, exitstatus)
         if run.settings.evidence is not None:
-            finished = finished_run(self.config, run, checks, decision, exitstatus)
             failed_to_write = not self._write_bundle(run.settings.evidence, finished)
         conditional = decision.verdict is Verdict.CONDITIONAL_GO and run.settings.strict
         if (not decision.go or failed_to_write or conditional) and session.exitstatus in (
@@ -290,6 +291,7 @@ def finished_check(state: CheckState, title: str = "") -> FinishedCheck:
         state.flags.trigger,
         attempts,
         title,
+        state.location,
     )
 
 

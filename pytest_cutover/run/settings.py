@@ -68,6 +68,8 @@ class Settings(NamedTuple):
     plan_shown_as: str
     fail_fast: FailFast
     evidence: Path | None = None
+    #: The Markdown summary file (``--cutover-summary``), written at the end of the run.
+    summary: Path | None = None
     redact: tuple[str, ...] = ()
     t0: datetime | None = None
     waivers: Path | None = None
@@ -183,6 +185,28 @@ def _evidence(setting: Setting | None, config: pytest.Config) -> Path | None:
     return directory
 
 
+def _summary(setting: Setting | None, config: pytest.Config) -> Path | None:
+    """The summary file: not a folder, below a folder this run may write in (missing
+    folders are made at the end, as pytest's ``--junitxml`` makes them), and writable if
+    it is there already."""
+    if setting is None:
+        return None
+    path = (setting.base / setting.value).resolve()
+    problem = None
+    parent = next(folder for folder in path.parents if folder.exists())
+    if path.is_dir():
+        problem = messages.SUMMARY_IS_FOLDER.format(path=path)
+    elif not parent.is_dir():
+        problem = messages.SUMMARY_PARENT_NOT_FOLDER.format(path=parent)
+    elif path.exists() and not os.access(path, os.W_OK):
+        problem = messages.SUMMARY_NOT_WRITABLE.format(path=path)
+    elif not path.exists() and not os.access(parent, os.W_OK | os.X_OK):
+        problem = messages.SUMMARY_FOLDER_NOT_WRITABLE.format(path=parent)
+    if problem is not None:
+        raise SettingError(messages.BAD_SUMMARY_FILE.format(source=setting.source, problem=problem))
+    return path
+
+
 def _patterns(found: Sequence[Setting], config: pytest.Config) -> tuple[str, ...]:
     """Extra redaction patterns, each a Python regular expression; blank lines are skipped."""
     patterns = []
@@ -295,6 +319,14 @@ TABLE = (
         _evidence,
         metavar="DIR",
         ini="Evidence bundle folder, relative to the ini file",
+    ),
+    Row(
+        "summary",
+        "Write the decision, the gate table and the reasons as Markdown to this file "
+        "(a CI job summary; GitHub Actions' step summary gets it anyway)",
+        _summary,
+        metavar="FILE",
+        ini="Markdown summary file, relative to the ini file",
     ),
     Row(
         "redact",

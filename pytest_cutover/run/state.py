@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
 
-from pytest_cutover.evidence.finished import FinishedAttempt
+from pytest_cutover.evidence.finished import FinishedAttempt, FinishedRun, Location
 from pytest_cutover.model.catalog import Catalog
 from pytest_cutover.model.cutover import Gate, Plan, Waiver
 from pytest_cutover.model.decision import Decision, Outcome
@@ -82,6 +82,8 @@ class CheckState:
     attempts: list[Attempt] | None = None
     #: Processes a thread of it started after it had ended.
     late: list[ProcessStart] | None = None
+    #: Where it is written (the plan's line of a declared check, a test's file and line).
+    location: Location | None = None
 
     def last_attempt(self) -> Attempt:
         """The attempt the check's own fields describe."""
@@ -150,6 +152,8 @@ class RunState:
         self.no_decision = False
         #: Where the evidence went, or why it could not be written: a line and its colour.
         self.bundle_note: tuple[str, str] | None = None
+        #: The finished run handed to the evidence code, once it is decided.
+        self.finished: FinishedRun | None = None
 
     @functools.cached_property
     def deny(self) -> DenyList:
