@@ -36,15 +36,6 @@ def outcome_counts(checks: Iterable[CheckRecord]) -> str:
     return vocabulary.counts(check["outcome"] for check in checks)
 
 
-def seconds(value: float | None) -> str:
-    """A duration as people read it.
-
-    >>> seconds(0.0421), seconds(None)
-    ('0.04 s', 'not recorded')
-    """
-    return "not recorded" if value is None else f"{value:.2f} s"
-
-
 def exit_text(command: CommandRecord) -> str:
     """A command's exit as people read it.
 
@@ -93,7 +84,7 @@ def _environment() -> Environment:
     environment.filters.update(
         status=status_class,
         counts=outcome_counts,
-        seconds=seconds,
+        seconds=vocabulary.shown_seconds,
         exit=exit_text,
         shell=vocabulary.shown_command,
     )

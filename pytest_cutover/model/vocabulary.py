@@ -140,3 +140,12 @@ def cut(text: str, limit: int, *, one_line: bool = False) -> str:
     marker = messages.OUTPUT_CUT.format(count=len(text) - 2 * half)
     between = " " if one_line else "\n"
     return f"{text[:half]}{between}{marker}{between}{text[len(text) - half :]}"
+
+
+def shown_seconds(value: float | None) -> str:
+    """A duration as every output shows it.
+
+    >>> shown_seconds(0.0421), shown_seconds(None)
+    ('0.04 s', 'not recorded')
+    """
+    return "not recorded" if value is None else f"{value:.2f} s"
