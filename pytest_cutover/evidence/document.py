@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from pytest_cutover.model.clock import (
     Span,
+    offset_text,
     parse_instant,
     utc,
     utc_precise,
@@ -64,7 +65,7 @@ def build_document(
     planned = windows(timeline, runbook.t0) if runbook.t0 is not None else {}
     deny = deny_list(runbook.deny)
     ran = [c["argv"] for check in checks for c in check["commands"] if c["source"] != "blocked"]
-    return {
+    document: EvidenceDocument = {
         "schema_version": SCHEMA_VERSION,
         "plan": {**plan},
         "run": {**run, "interrupted": interrupted, "internal_error": internal_error},
@@ -111,6 +112,9 @@ def build_document(
         "waivers": list(runbook.waivers),
         "rollback": runbook.rollback,
     }
+    if runbook.t0 is not None:
+        document["t0_offset"] = offset_text(runbook.t0)
+    return document
 
 
 #: The settings of a run given none.

@@ -249,9 +249,7 @@ class RollbackRecord(TypedDict):
     fired: list[str]
 
 
-class EvidenceDocument(TypedDict):
-    """``evidence.json``: one run, everything it proved."""
-
+class _EvidenceRequired(TypedDict):
     schema_version: int
     plan: PlanRecord
     run: RunRecord
@@ -265,3 +263,10 @@ class EvidenceDocument(TypedDict):
     signoff: SignoffRecord | None
     waivers: list[WaiverRecord]
     rollback: RollbackRecord | None
+
+
+class EvidenceDocument(_EvidenceRequired, total=False):
+    """``evidence.json``: one run, everything it proved; ``t0_offset`` is the UTC offset T0
+    was given in (absent without a T0, and in evidence written before it was recorded)."""
+
+    t0_offset: str

@@ -9,22 +9,15 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from pytest_cutover.evidence.timeline import timeline_svg
 from pytest_cutover.model import vocabulary
+from pytest_cutover.model.vocabulary import status_class
 
 if TYPE_CHECKING:
     from pytest_cutover.evidence.records import CheckRecord, CommandRecord, EvidenceDocument
 
 #: Outcomes whose check opens by default: the evidence a reader came for.
 OPEN_OUTCOMES = frozenset(outcome.value for outcome in vocabulary.OPEN)
-
-
-def status_class(word: str) -> str:
-    """The CSS class that colours a status word; the word itself is always shown too.
-
-    >>> status_class("OUT OF SCOPE"), status_class("not run")
-    ('s-out-of-scope', 's-not-run')
-    """
-    return "s-" + re.sub(r"[^a-z0-9]+", "-", word.lower()).strip("-")
 
 
 def outcome_counts(checks: Iterable[CheckRecord]) -> str:
@@ -114,5 +107,7 @@ def stream_report(document: EvidenceDocument) -> Iterator[str]:
         rollback=document.get("rollback"),
         waivers=document.get("waivers", []),
         t0=document.get("t0"),
+        t0_offset=document.get("t0_offset"),
+        picture=timeline_svg(document),
         open_outcomes=OPEN_OUTCOMES,
     )

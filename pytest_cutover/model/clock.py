@@ -91,6 +91,19 @@ def utc_precise(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
+def offset_text(moment: datetime) -> str:
+    """The UTC offset of ``moment`` as ``+HH:MM`` (``+00:00`` for UTC).
+
+    >>> offset_text(parse_instant("2026-12-01T22:00:00+01:00")), offset_text(parse_instant(
+    ...     "2026-12-01T22:00:00Z")), offset_text(parse_instant("2026-12-01T22:00:00-03:30"))
+    ('+01:00', '+00:00', '-03:30')
+    """
+    offset = moment.utcoffset() or timedelta(0)
+    minutes = round(offset.total_seconds() / 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
 def phase_offset(phase: str) -> timedelta | None:
     """How long before or after T0 a phase starts; None when its name does not say.
     Raises ValueError when it says more than :data:`MAX_PHASE_HOURS` hours.
