@@ -23,7 +23,7 @@ def test_a_failed_advisory_check_is_a_warning_that_blocks_nothing(
     result.stdout.fnmatch_lines(
         [
             "GO: Runbook test",
-            "  G1  T-60  PASSED  Tooling  1 warned",
+            "  G1  T-60  PASSED  Tooling  1 warned  * s",
             "warnings:",
             "  - "
             + messages.REASON_WARNED.format(check="docs-lint", message="sh exited 1, expected 0"),
@@ -35,7 +35,9 @@ def test_a_failed_advisory_check_is_a_warning_that_blocks_nothing(
 def test_strict_turns_advisory_failures_into_blocking_ones(cutover_project: CutoverProject) -> None:
     cutover_project.runbook(ADVISORY)
     result = cutover_project.run("-m", "preflight", "--cutover-strict")
-    result.stdout.fnmatch_lines(["NO-GO: Runbook test", "  G1  T-60  FAILED   Tooling  1 failed"])
+    result.stdout.fnmatch_lines(
+        ["NO-GO: Runbook test", "  G1  T-60  FAILED   Tooling  1 failed  * s"]
+    )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 

@@ -154,6 +154,18 @@ def test_one_worker_runs_the_checks_one_after_another(cutover_project: CutoverPr
     assert result.duration >= 0.6, "three sleeps of 0.2 s, one after another"
 
 
+def test_each_pooled_check_has_its_own_run_time_as_its_duration(
+    cutover_project: CutoverProject,
+) -> None:
+    # The three run at once; pytest reports them one after another. Timed by pytest's
+    # reports, the first would absorb the wait and the others show about 0 s.
+    plan(cutover_project, [f'{{id: c{i}, gate: G1, command: [sleep, "0.3"]}}' for i in range(3)])
+    result = cutover_project.run("--cutover-evidence=ev")
+    result.assert_outcomes(passed=3)
+    for check_id, check in by_id(result.evidence).items():
+        assert 0.3 <= check["duration"] < 60, (check_id, check["duration"])
+
+
 @pytest.mark.parametrize("value", ["0", "many", "-3"])
 def test_a_bad_worker_count_is_a_usage_error(cutover_project: CutoverProject, value: str) -> None:
     plan(cutover_project, ['{id: c, gate: G1, command: ["true"]}'])

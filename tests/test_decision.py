@@ -145,11 +145,11 @@ def test_every_gate_passing_is_go_with_exit_zero(cutover_project: CutoverProject
         [
             "*= cutover decision =*",
             "GO: Test cutover",
-            "  G1  T-60  PASSED  Tooling ready  2 passed",
-            "  G2  T-30  PASSED  Config valid   1 passed",
-            "  G3  T-10  PASSED  Build green    1 passed",
-            "  G4  T0    PASSED  Switched       1 passed",
-            "  G5  T+10  PASSED  Healthy        1 passed",
+            "  G1  T-60  PASSED  Tooling ready  2 passed  * s",
+            "  G2  T-30  PASSED  Config valid   1 passed  * s",
+            "  G3  T-10  PASSED  Build green    1 passed  * s",
+            "  G4  T0    PASSED  Switched       1 passed  * s",
+            "  G5  T+10  PASSED  Healthy        1 passed  * s",
         ]
     )
     assert "reasons:" not in result.stdout.str()

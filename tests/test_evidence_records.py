@@ -99,6 +99,8 @@ def test_an_optional_key_is_optional_in_both() -> None:
     assert records.CheckRecord.__optional_keys__ == {"attempts", "title"}
     assert records.CommandRecord.__optional_keys__ == {"attempt"}
     assert records.DecisionRecord.__optional_keys__ == {"problems"}
+    assert EvidenceDocument.__optional_keys__ == {"t0_offset"}
+    assert records.GateRecord.__optional_keys__ == {"started", "finished", "duration"}
 
 
 @pytest.mark.parametrize("name", records.__all__)

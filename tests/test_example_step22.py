@@ -37,11 +37,11 @@ def test_the_step22_preflight_is_go_with_every_gate_passed(
     result.stdout.fnmatch_lines(
         [
             "GO: Step 22 production cutover",
-            "  G1  T-60  PASSED  Tooling ready  * 5 passed",
-            "  G2  T-60  PASSED  Step 20/21/22 source-of-truth assets present  12 passed",
-            "  G3  T-30  PASSED  Deployment config valid  * 3 passed",
-            "  G4  T-10  PASSED  Build and test gates pass  * 4 passed",
-            "  G5  T-10  PASSED  Rollback ready  * 2 passed",
+            "  G1  T-60  PASSED  Tooling ready  * 5 passed  * s",
+            "  G2  T-60  PASSED  Step 20/21/22 source-of-truth assets present  12 passed  * s",
+            "  G3  T-30  PASSED  Deployment config valid  * 3 passed  * s",
+            "  G4  T-10  PASSED  Build and test gates pass  * 4 passed  * s",
+            "  G5  T-10  PASSED  Rollback ready  * 2 passed  * s",
         ]
     )
     assert (step22 / "dist" / "index.js").is_file(), "bun run build really ran"
@@ -63,7 +63,7 @@ def test_a_broken_compose_file_fails_g3_and_blocks_g4_and_g5(
     result.stdout.fnmatch_lines(
         [
             "NO-GO: Step 22 production cutover",
-            "  G3  T-30  FAILED * 2 passed, 1 failed",
+            "  G3  T-30  FAILED * 2 passed, 1 failed  * s",
             "  G4  T-10  BLOCKED * 4 blocked",
             "  G5  T-10  BLOCKED * 2 blocked",
         ]
@@ -82,7 +82,7 @@ def test_a_missing_step21_report_fails_g2(cutover_project: CutoverProject, step2
         ]
     )
     result.stdout.fnmatch_lines(
-        ["NO-GO: Step 22 production cutover", "  G2  T-60  FAILED * 11 passed, 1 failed"]
+        ["NO-GO: Step 22 production cutover", "  G2  T-60  FAILED * 11 passed, 1 failed  * s"]
     )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
@@ -106,7 +106,7 @@ def test_bun_older_than_the_plan_allows_fails_g1(
         ]
     )
     result.stdout.fnmatch_lines(
-        ["NO-GO: Step 22 production cutover", "  G1  T-60  FAILED * 4 passed, 1 failed"]
+        ["NO-GO: Step 22 production cutover", "  G1  T-60  FAILED * 4 passed, 1 failed  * s"]
     )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 

@@ -45,8 +45,8 @@ def test_a_failure_in_g2_blocks_g3_to_g5_and_the_terminal_says_blocked(
     result.stdout.fnmatch_lines(
         [
             "NO-GO: Test cutover",
-            "  G1  T-60  PASSED   Tooling ready  1 passed",
-            "  G2  T-30  FAILED   Config valid   2 passed, 1 failed",
+            "  G1  T-60  PASSED   Tooling ready  1 passed  * s",
+            "  G2  T-30  FAILED   Config valid   2 passed, 1 failed  * s",
             "  G3  T-10  BLOCKED  Build green    1 blocked",
             "  G4  T0    BLOCKED  Switched       1 blocked",
             "  G5  T+10  BLOCKED  Healthy        1 blocked",
@@ -112,7 +112,7 @@ def test_an_error_in_setup_fails_its_gate_like_a_failure(cutover_project: Cutove
     result = cutover_project.run()
     result.stdout.fnmatch_lines(
         [
-            "  G1  T-60  FAILED   1 errored",
+            "  G1  T-60  FAILED   1 errored  * s",
             "  G2  T-60  BLOCKED  1 blocked",
             "reasons:",
             "  - gate G1 FAILED: *::test_uses_broken errored",
@@ -142,7 +142,7 @@ def test_an_error_in_teardown_fails_its_gate(cutover_project: CutoverProject) ->
     )
     result = cutover_project.run()
     result.stdout.fnmatch_lines(
-        ["  G1  T-60  FAILED   1 errored", "  G2  T-60  BLOCKED  1 blocked"]
+        ["  G1  T-60  FAILED   1 errored  * s", "  G2  T-60  BLOCKED  1 blocked"]
     )
 
 

@@ -27,7 +27,7 @@ rollback:
     result.stdout.fnmatch_lines(
         [
             "ROLLBACK: Runbook test",
-            "  G6  T+10  FAILED  Healthy  1 failed",
+            "  G6  T+10  FAILED  Healthy  1 failed  * s",
             "  - rollback trigger app-healthy failed: sh exited 22, expected 0",
             f"roll back with (pytest-cutover never runs it): touch {marker}",
             "rollback runbook: https://runbooks.example.invalid/step22-rollback",

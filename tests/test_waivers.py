@@ -42,8 +42,8 @@ def test_a_waived_failure_is_waived_and_the_decision_conditional_go(
     result.stdout.fnmatch_lines(
         [
             "CONDITIONAL-GO: Runbook test",
-            "  G1  T-60  WAIVED  Tooling  1 waived",
-            "  G2  T-30  PASSED  Config   1 passed",
+            "  G1  T-60  WAIVED  Tooling  1 waived  * s",
+            "  G2  T-30  PASSED  Config   1 passed  * s",
             "  - gate G1 'Tooling' WAIVED: frontend-build waived by Ana Lima (CHG-4711) until *: "
             "frontend build is a placeholder until Step 23",
             "waivers:",
@@ -85,7 +85,7 @@ def test_an_expired_waiver_is_not_applied_and_shows_as_expired(
     result.stdout.fnmatch_lines(
         [
             "NO-GO: Runbook test",
-            "  G1  T-60  FAILED   Tooling  1 failed",
+            "  G1  T-60  FAILED   Tooling  1 failed  * s",
             "  G2  T-30  BLOCKED  Config   1 blocked",
             "waivers:",
             "  - frontend-build: EXPIRED, approved by Ana Lima, expires *",

@@ -51,6 +51,7 @@ def evidence_document(run: FinishedRun) -> EvidenceDocument:
         runbook=RunbookFacts(
             t0=run.t0,
             times=ran_spans(span for check in checks if (span := check.span()) is not None),
+            gate_times=ran_spans(s for check in checks if (s := check.gate_span()) is not None),
             signoff=_signoff(run),
             waivers=run.waivers,
             rollback=_rollback(run),

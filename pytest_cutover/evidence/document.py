@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from pytest_cutover.model.clock import parse_instant, utc, window_problems, windows
+from pytest_cutover.model.clock import (
+    Span,
+    offset_text,
+    parse_instant,
+    utc,
+    utc_precise,
+    window_problems,
+    windows,
+)
 from pytest_cutover.model.cutover import Gate, Timeline
 from pytest_cutover.model.decision import CheckOutcome, Decision, Outcome, decide
 from pytest_cutover.safety.mutation import deny_list, mutating_commands
@@ -20,6 +28,7 @@ if TYPE_CHECKING:
     from pytest_cutover.evidence.records import (
         CheckRecord,
         EvidenceDocument,
+        GateTimes,
         ListedCommand,
         PlanRecord,
         RollbackRecord,
@@ -56,7 +65,7 @@ def build_document(
     planned = windows(timeline, runbook.t0) if runbook.t0 is not None else {}
     deny = deny_list(runbook.deny)
     ran = [c["argv"] for check in checks for c in check["commands"] if c["source"] != "blocked"]
-    return {
+    document: EvidenceDocument = {
         "schema_version": SCHEMA_VERSION,
         "plan": {**plan},
         "run": {**run, "interrupted": interrupted, "internal_error": internal_error},
@@ -87,6 +96,7 @@ def build_document(
                 "phase": gate.phase,
                 "status": statuses.get(gate.id, OUT_OF_SCOPE),
                 "checks": [check["id"] for check in checks if check["gate"] == gate.id],
+                **_gate_times(runbook.gate_times.get(gate.id)),
             }
             for gate in gates
         ],
@@ -102,6 +112,9 @@ def build_document(
         "waivers": list(runbook.waivers),
         "rollback": runbook.rollback,
     }
+    if runbook.t0 is not None:
+        document["t0_offset"] = offset_text(runbook.t0)
+    return document
 
 
 #: The settings of a run given none.
@@ -120,11 +133,24 @@ class RunbookFacts:
 
     t0: datetime | None = None
     times: Mapping[str, tuple[datetime, datetime]] = field(default_factory=dict)
+    #: When each gate that ran ran, by its id.
+    gate_times: Mapping[str, Span] = field(default_factory=dict)
     signoff: SignoffRecord | None = None
     waivers: Sequence[WaiverRecord] = ()
     rollback: RollbackRecord | None = None
     deny: Sequence[str] = ()
     settings: SettingsRecord = field(default_factory=_DEFAULT_SETTINGS.copy)
+
+
+def _gate_times(span: Span | None) -> GateTimes:
+    """When a gate ran and how long, to the millisecond; nothing for a gate that did not run."""
+    if span is None:
+        return {}
+    return {
+        "started": utc_precise(span.start),
+        "finished": utc_precise(span.end),
+        "duration": round(span.seconds, 3),
+    }
 
 
 def _utc_or_none(moment: datetime | None) -> str | None:

@@ -71,6 +71,11 @@ class FinishedCheck(NamedTuple):
             return None
         return self.gate.phase, self.started, self.finished
 
+    def gate_span(self) -> tuple[str, float, float] | None:
+        """Its gate and when it started and finished, if it ran."""
+        span = self.span()
+        return None if span is None else (self.gate.id, span[1], span[2])
+
 
 class FinishedRun(NamedTuple):
     """A finished cutover run, decided: everything its evidence document says."""

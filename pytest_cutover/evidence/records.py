@@ -11,7 +11,7 @@ status, a verdict) is a ``str``: the vocabulary and the decision's enums say whi
     EvidenceDocument
       plan: PlanRecord          run: RunRecord (RunInfo + how it ended; git: GitRecord)
       settings: SettingsRecord  decision: DecisionRecord
-      phases: [PhaseRecord]     gates: [GateRecord]
+      phases: [PhaseRecord]     gates: [GateRecord] (+ GateTimes when it ran)
       checks: [CheckRecord]     (commands: [CommandRecord], output: [OutputRecord],
                                  attempts: [AttemptRecord])
       commands: CommandsRecord  (list: [ListedCommand])
@@ -33,6 +33,7 @@ __all__ = [
     "DecisionRecord",
     "EvidenceDocument",
     "GateRecord",
+    "GateTimes",
     "GitRecord",
     "ListedCommand",
     "OutputRecord",
@@ -122,14 +123,27 @@ class PhaseRecord(TypedDict):
     actual_end: str | None
 
 
-class GateRecord(TypedDict):
-    """A gate, its status (``OUT OF SCOPE`` when its phase was not decided) and its checks."""
+class GateTimes(TypedDict, total=False):
+    """When a gate ran, from the first start to the last end of its checks that ran, in
+    UTC to the millisecond, and for how many seconds: absent when none of them ran (and in
+    evidence written before they were recorded)."""
 
+    started: str
+    finished: str
+    duration: float
+
+
+class _GateRequired(TypedDict):
     id: str
     title: str
     phase: str
     status: str
     checks: list[str]
+
+
+class GateRecord(_GateRequired, GateTimes, total=False):
+    """A gate, its status (``OUT OF SCOPE`` when its phase was not decided), its checks,
+    and when it ran, if it ran."""
 
 
 class _CommandRequired(TypedDict):
@@ -235,9 +249,7 @@ class RollbackRecord(TypedDict):
     fired: list[str]
 
 
-class EvidenceDocument(TypedDict):
-    """``evidence.json``: one run, everything it proved."""
-
+class _EvidenceRequired(TypedDict):
     schema_version: int
     plan: PlanRecord
     run: RunRecord
@@ -251,3 +263,10 @@ class EvidenceDocument(TypedDict):
     signoff: SignoffRecord | None
     waivers: list[WaiverRecord]
     rollback: RollbackRecord | None
+
+
+class EvidenceDocument(_EvidenceRequired, total=False):
+    """``evidence.json``: one run, everything it proved; ``t0_offset`` is the UTC offset T0
+    was given in (absent without a T0, and in evidence written before it was recorded)."""
+
+    t0_offset: str

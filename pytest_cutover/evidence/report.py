@@ -9,22 +9,15 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from pytest_cutover.evidence.timeline import timeline_svg
 from pytest_cutover.model import vocabulary
+from pytest_cutover.model.vocabulary import status_class
 
 if TYPE_CHECKING:
     from pytest_cutover.evidence.records import CheckRecord, CommandRecord, EvidenceDocument
 
 #: Outcomes whose check opens by default: the evidence a reader came for.
 OPEN_OUTCOMES = frozenset(outcome.value for outcome in vocabulary.OPEN)
-
-
-def status_class(word: str) -> str:
-    """The CSS class that colours a status word; the word itself is always shown too.
-
-    >>> status_class("OUT OF SCOPE"), status_class("not run")
-    ('s-out-of-scope', 's-not-run')
-    """
-    return "s-" + re.sub(r"[^a-z0-9]+", "-", word.lower()).strip("-")
 
 
 def outcome_counts(checks: Iterable[CheckRecord]) -> str:
@@ -34,15 +27,6 @@ def outcome_counts(checks: Iterable[CheckRecord]) -> str:
     '2 passed, 1 failed'
     """
     return vocabulary.counts(check["outcome"] for check in checks)
-
-
-def seconds(value: float | None) -> str:
-    """A duration as people read it.
-
-    >>> seconds(0.0421), seconds(None)
-    ('0.04 s', 'not recorded')
-    """
-    return "not recorded" if value is None else f"{value:.2f} s"
 
 
 def exit_text(command: CommandRecord) -> str:
@@ -93,7 +77,7 @@ def _environment() -> Environment:
     environment.filters.update(
         status=status_class,
         counts=outcome_counts,
-        seconds=seconds,
+        seconds=vocabulary.shown_seconds,
         exit=exit_text,
         shell=vocabulary.shown_command,
     )
@@ -123,5 +107,7 @@ def stream_report(document: EvidenceDocument) -> Iterator[str]:
         rollback=document.get("rollback"),
         waivers=document.get("waivers", []),
         t0=document.get("t0"),
+        t0_offset=document.get("t0_offset"),
+        picture=timeline_svg(document),
         open_outcomes=OPEN_OUTCOMES,
     )

@@ -82,6 +82,28 @@ def utc(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def utc_precise(moment: datetime) -> str:
+    """``moment`` in UTC, ISO-8601 to the millisecond: for what lasts less than a second.
+
+    >>> utc_precise(parse_instant("2026-12-01T22:00:00.123456+01:00"))
+    '2026-12-01T21:00:00.123Z'
+    """
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def offset_text(moment: datetime) -> str:
+    """The UTC offset of ``moment`` as ``+HH:MM`` (``+00:00`` for UTC).
+
+    >>> offset_text(parse_instant("2026-12-01T22:00:00+01:00")), offset_text(parse_instant(
+    ...     "2026-12-01T22:00:00Z")), offset_text(parse_instant("2026-12-01T22:00:00-03:30"))
+    ('+01:00', '+00:00', '-03:30')
+    """
+    offset = moment.utcoffset() or timedelta(0)
+    minutes = round(offset.total_seconds() / 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
 def phase_offset(phase: str) -> timedelta | None:
     """How long before or after T0 a phase starts; None when its name does not say.
     Raises ValueError when it says more than :data:`MAX_PHASE_HOURS` hours.
@@ -154,18 +176,39 @@ def window_problems(
     return problems
 
 
-def ran_spans(spans: Iterable[tuple[str, float, float]]) -> dict[str, tuple[datetime, datetime]]:
-    """When each phase really ran, from (phase, started, finished) of each check that ran,
-    in seconds since the epoch: the first start and the last end.
+class Span(NamedTuple):
+    """When something ran (a phase, a gate): its first start and its last end."""
+
+    start: datetime
+    end: datetime
+
+    @property
+    def seconds(self) -> float:
+        """How long it ran, from its first start to its last end.
+
+        >>> start = parse_instant("2026-12-01T22:00:00Z")
+        >>> Span(start, parse_instant("2026-12-01T22:00:01.500Z")).seconds
+        1.5
+        """
+        return (self.end - self.start).total_seconds()
+
+
+def ran_spans(spans: Iterable[tuple[str, float, float]]) -> dict[str, Span]:
+    """When each phase or gate really ran, from (phase or gate, started, finished) of each
+    check that ran, in seconds since the epoch: the first start and the last end. A phase
+    or gate none of whose checks ran has none.
 
     >>> spans = ran_spans([("T-10", 60.0, 120.0), ("T-10", 30.0, 90.0)])
-    >>> [utc(moment) for moment in spans["T-10"]]
-    ['1970-01-01T00:00:30Z', '1970-01-01T00:02:00Z']
+    >>> [utc(moment) for moment in spans["T-10"]], spans["T-10"].seconds
+    (['1970-01-01T00:00:30Z', '1970-01-01T00:02:00Z'], 90.0)
+    >>> gates = ran_spans([("G1", 10.0, 10.25), ("G2", 10.25, 11.0), ("G1", 10.5, 10.75)])
+    >>> {gate: span.seconds for gate, span in gates.items()}
+    {'G1': 0.75, 'G2': 0.75}
     """
-    times: dict[str, tuple[datetime, datetime]] = {}
-    for phase, started, finished in spans:
+    times: dict[str, Span] = {}
+    for key, started, finished in spans:
         start = datetime.fromtimestamp(started, timezone.utc)
         end = datetime.fromtimestamp(finished, timezone.utc)
-        first, last = times.get(phase, (start, end))
-        times[phase] = (min(first, start), max(last, end))
+        first, last = times.get(key, (start, end))
+        times[key] = Span(min(first, start), max(last, end))
     return times

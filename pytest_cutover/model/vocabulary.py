@@ -10,6 +10,7 @@ files (the bundle's and pytest's own ``--junitxml``) use these and nothing else.
 from __future__ import annotations
 
 import enum
+import re
 import shlex
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -140,3 +141,22 @@ def cut(text: str, limit: int, *, one_line: bool = False) -> str:
     marker = messages.OUTPUT_CUT.format(count=len(text) - 2 * half)
     between = " " if one_line else "\n"
     return f"{text[:half]}{between}{marker}{between}{text[len(text) - half :]}"
+
+
+def shown_seconds(value: float | None) -> str:
+    """A duration as every output shows it.
+
+    >>> shown_seconds(0.0421), shown_seconds(None)
+    ('0.04 s', 'not recorded')
+    """
+    return "not recorded" if value is None else f"{value:.2f} s"
+
+
+def status_class(word: str) -> str:
+    """The CSS class that colours a status word in the HTML report (the word itself is
+    always shown too).
+
+    >>> status_class("OUT OF SCOPE"), status_class("not run")
+    ('s-out-of-scope', 's-not-run')
+    """
+    return "s-" + re.sub(r"[^a-z0-9]+", "-", word.lower()).strip("-")

@@ -190,7 +190,9 @@ class Gatekeeper:
         if handle is not None:
             execution = handle.execution()
             if execution is not None:
+                # Its own run time: pytest's reports of it timed mostly the wait for the pool.
                 state.started, state.finished = execution.started, execution.finished
+                state.duration = execution.finished - execution.started
                 unrecorded = execution.result  # the item stopped waiting for it (a timeout)
                 if unrecorded is not None and unrecorded not in results:
                     results, seen_by_item = [*results, unrecorded], False

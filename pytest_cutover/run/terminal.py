@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 import pytest
 
 from pytest_cutover import messages
+from pytest_cutover.model.clock import ran_spans
 from pytest_cutover.model.cutover import Rollback
 from pytest_cutover.model.decision import Decision, GateStatus, Verdict
+from pytest_cutover.model.vocabulary import NOT_RAN, shown_seconds
 from pytest_cutover.model.waivers import WaiverRecord, waiver_records
 
 if TYPE_CHECKING:
@@ -32,13 +34,23 @@ def decision_lines(
     decision: Decision,
     waivers: Sequence[WaiverRecord] = (),
     rollback: Rollback | None = None,
+    durations: Mapping[str, float] | None = None,
 ) -> list[tuple[str, str]]:
-    """Lines of the section, each with the colour to write it in ("" for none)."""
+    """Lines of the section, each with the colour to write it in ("" for none); a gate in
+    ``durations`` (seconds, by gate id: those that ran) shows how long it ran."""
+    durations = durations or {}
     headline = messages.DECISION_HEADLINE.format(verdict=decision.verdict.value, name=decision.name)
     colour = {Verdict.GO: "green", Verdict.CONDITIONAL_GO: "yellow"}.get(decision.verdict, "red")
     lines = [(headline, colour)]
     rows = [
-        (result.gate.id, result.gate.phase, result.status.value, result.gate.title, result.counts())
+        (
+            result.gate.id,
+            result.gate.phase,
+            result.status.value,
+            result.gate.title,
+            result.counts(),
+            shown_seconds(durations[result.gate.id]) if result.gate.id in durations else "",
+        )
         for result in decision.gates
     ]
     widths = [max(len(cell) for cell in column) for column in zip(*rows, strict=True)]
@@ -63,6 +75,17 @@ def decision_lines(
         gates = ", ".join(f"{gate.id} ({gate.phase})" for gate in decision.out_of_scope)
         lines.append((messages.OUT_OF_SCOPE.format(gates=gates), ""))
     return lines
+
+
+def gate_durations(run: RunState) -> dict[str, float]:
+    """How long each gate that ran ran: from the first start to the last end of its checks
+    that ran, as the evidence says."""
+    spans = ran_spans(
+        (state.gate.id, state.started, state.finished)
+        for state in run.checks.values()
+        if state.started is not None and state.finished is not None and state.outcome not in NOT_RAN
+    )
+    return {gate: span.seconds for gate, span in spans.items()}
 
 
 class TerminalSummary:
@@ -95,7 +118,7 @@ class TerminalSummary:
         terminalreporter.write_sep("=", messages.DECISION_TITLE, bold=True)
         rollback = run.plan.rollback if run.plan is not None else None
         waivers = waiver_records(run.waivers, run.applied, datetime.now(timezone.utc))
-        lines = decision_lines(run.decision, waivers, rollback)
+        lines = decision_lines(run.decision, waivers, rollback, gate_durations(run))
         if run.bundle_note is not None:
             lines.append(run.bundle_note)
         for text, colour in lines:
