@@ -72,6 +72,9 @@ PHASE_TOO_FAR = (
 PHASE_OUTSIDE_WINDOW = "phase {phase} ran {first} to {last}, outside its window {start} to {end}"
 #: The end of the last phase's window, which has none.
 OPEN_END = "open end"
+#: A time or a span in its own offset, then in UTC.
+ON_BOTH_CLOCKS = "{own}, UTC {utc}"
+SPAN = "{start} to {end}"
 
 # -- options ------------------------------------------------------------------
 #: A problem and where it came from: an option, an ini key, an environment variable, a file.
@@ -94,6 +97,9 @@ SIGNOFF_CONFLICT = (
     "{source}: role '{role}' is signed off twice, as '{first}' ({first_source}) and as "
     "'{second}'; give one name per role"
 )
+BAD_INI_NUMBER = "{key} in {inifile}: {problem}; allowed: {allowed}"
+#: What a number ini key holds, by its type.
+INI_NUMBER_ALLOWED = {"int": "a whole number", "float": "a number"}
 BAD_INI_FLAG = "{key} in {inifile}: {problem}; allowed: true, false, yes, no, on, off, 1, 0"
 NO_SIGNOFF_PLAN = "{source}: sign-offs were given, but the plan has no signoff section"
 BLANK_SIGNOFF_NAME = (
@@ -153,7 +159,7 @@ MARKER_PREFLIGHT_AFTER_T0 = (
 RUNBOOK_TITLE = "{name}: runbook"
 RUNBOOK_T0 = "T0: {t0}"
 RUNBOOK_NO_T0 = "not set (plan t0 or --cutover-t0)"
-RUNBOOK_WINDOW = "  {start} to {end}"
+RUNBOOK_WINDOW = "  {span}"
 RUNBOOK_PHASE = "{phase}{window}  ({kind})"
 RUNBOOK_PREFLIGHT = "preflight"
 RUNBOOK_AFTER_T0 = "after T0"

@@ -32,7 +32,9 @@ normalised the same way, by :func:`normalised`):
 - pytest's ``plugins:`` line (the plugins installed next to pytest-cutover, which must be
   among them);
 - the duration of pytest's last line (``1 passed in 0.84s``) and the ``=`` padding that
-  centres it, which grows with the duration's width.
+  centres it, which grows with the duration's width;
+- the gate's duration that ends a row of the cutover decision's gate table
+  (``  G1  T-60  PASSED  Tooling ready  1 passed  0.07 s``).
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ MARK = re.compile(r"^<!-- (example|file|skip): (.+?) -->$")
 FENCE = re.compile(r"^```(\S*)\s*$")
 PLATFORM = re.compile(r"^platform \S+ -- Python \S+, pytest-\S+, pluggy-\S+$")
 PLUGINS = re.compile(r"^plugins: .*\bcutover-\S+")
+GATE_ROW_SECONDS = re.compile(r"^(  G\S*  T\S*  [A-Z ]+  .*  )\d+\.\d{2} s$")
 LAST_LINE = re.compile(
     r"^(?:=+ )?(\d+ [a-z]+(?:, \d+ [a-z]+)* in |no tests ran in )\d+\.\d+s(?: =+)?$"
 )
@@ -206,6 +209,8 @@ def _normalised(line: str) -> str:
         return "platform <os> -- Python <version>, pytest-<version>, pluggy-<version>"
     if PLUGINS.match(line):
         return "plugins: <the installed plugins, cutover among them>"
+    if row := GATE_ROW_SECONDS.match(line):
+        return f"{row[1]}<seconds> s"
     if last := LAST_LINE.match(line):
         return f"{last[1]}<duration>"
     return line

@@ -331,7 +331,7 @@ def test_pytest_sugar_shows_blocked_waived_and_warn_with_their_own_letters(
         [
             "*= cutover decision =*",
             "NO-GO: Reporters",
-            "  G1  T-60  FAILED   Tooling ready  1 passed, 1 failed, 1 waived, 1 warned",
+            "  G1  T-60  FAILED   Tooling ready  1 passed, 1 failed, 1 waived, 1 warned  * s",
             "  G2  T-30  BLOCKED  Config valid   2 blocked",
             "reasons:",
         ]

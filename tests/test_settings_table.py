@@ -7,7 +7,7 @@ import pytest
 
 from pytest_cutover import messages
 from pytest_cutover.model.failfast import FailFast
-from pytest_cutover.run.settings import INI_TYPES, MAX_WORKERS, TABLE, Settings, resolve
+from pytest_cutover.run.settings import MAX_WORKERS, TABLE, Settings, resolve
 
 #: The fields of :class:`Settings` that are worked out from others, not read.
 DERIVED = {"plan_shown_as", "waivers_shown_as", "asked"}
@@ -48,7 +48,7 @@ def test_help_lists_every_option_with_its_metavar_and_every_ini_key_with_its_typ
         usage = row.option if row.metavar is None else f"{row.option}={row.metavar}"
         assert f"{usage} {' '.join(row.help.split())}" in shown
         if row.ini_key is not None:
-            assert f"{row.ini_key} ({INI_TYPES[row.action]}): {row.ini}" in shown
+            assert f"{row.ini_key} ({row.ini_type}): {row.ini}" in shown
 
 
 def _settings(pytester: pytest.Pytester, *args: str, **environ: str) -> Settings:
@@ -96,3 +96,55 @@ def test_a_bad_value_is_a_usage_error_that_names_its_source(pytester: pytest.Pyt
         value="0",
         allowed=f"a whole number from 1 to {MAX_WORKERS}",
     )
+
+
+#: The ini types pytest can read numbers as: int and float from pytest 8.4 on.
+NUMBERS_READ = pytest.version_tuple >= (8, 4)
+
+
+def test_help_shows_the_number_ini_keys_as_numbers(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--help")
+    shown = " ".join(" ".join(result.stdout.lines).split())
+    workers, interval = ("int", "float") if NUMBERS_READ else ("string", "string")
+    assert f"cutover_workers ({workers}): Declared checks of one gate" in shown
+    assert f"cutover_progress_interval ({interval}): Seconds between progress" in shown
+
+
+def test_number_ini_keys_are_read_from_ini_and_toml_alike(pytester: pytest.Pytester) -> None:
+    ini = pytester.path / "pytest.ini"
+    ini.write_text("[pytest]\ncutover_workers = 3\ncutover_progress_interval = 2.5\n")
+    settings = _settings(pytester)
+    assert (settings.workers, settings.progress_interval) == (3, 2.5)
+    ini.unlink()
+    pytester.makepyprojecttoml(
+        "[tool.pytest.ini_options]\ncutover_workers = 5\ncutover_progress_interval = 0\n"
+    )
+    settings = _settings(pytester)
+    assert (settings.workers, settings.progress_interval) == (5, 0.0)
+    if pytest.version_tuple >= (9,):  # pytest 9's own TOML table keeps a number's type
+        pytester.makepyprojecttoml("[tool.pytest]\ncutover_workers = 7\n")
+        assert _settings(pytester).workers == 7
+
+
+@pytest.mark.parametrize(
+    ("ini", "problem"),
+    [
+        ("cutover_workers = many", "many"),
+        ("cutover_workers = 0", "'0' is not a valid value; allowed: a whole number from 1"),
+        ("cutover_workers = 2.5", "2.5"),
+        ("cutover_progress_interval = soon", "soon"),
+        ("cutover_progress_interval = -1", "is not a valid value; allowed: a number of seconds"),
+    ],
+)
+def test_a_bad_number_in_the_ini_file_is_one_sentence_that_names_the_key(
+    pytester: pytest.Pytester, ini: str, problem: str
+) -> None:
+    (pytester.path / "pytest.ini").write_text(f"[pytest]\n{ini}\n")
+    pytester.makepyfile("def test_nothing(): pass\n")
+    result = pytester.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    errors = [line for line in result.stderr.lines if line.startswith("ERROR:")]
+    assert len(errors) == 1, result.stderr.lines
+    assert errors[0].startswith(f"ERROR: {ini.split(maxsplit=1)[0]} in pytest.ini: ")
+    assert problem in errors[0]
+    assert "Traceback" not in result.stderr.str()

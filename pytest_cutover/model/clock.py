@@ -104,6 +104,47 @@ def offset_text(moment: datetime) -> str:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+def own_clock(moment: datetime) -> str:
+    """``moment`` in its own offset, ISO-8601 to the second.
+
+    >>> own_clock(parse_instant("2026-12-01T22:00:00+01:00"))
+    '2026-12-01T22:00:00+01:00'
+    """
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + offset_text(moment)
+
+
+def on_both_clocks(moment: datetime) -> str:
+    """``moment`` in its own offset and in UTC; in UTC alone when that is its offset.
+
+    >>> on_both_clocks(parse_instant("2026-12-01T22:00:00+01:00"))
+    '2026-12-01T22:00:00+01:00, UTC 2026-12-01T21:00:00Z'
+    >>> on_both_clocks(parse_instant("2026-12-01T22:00:00+00:00"))
+    '2026-12-01T22:00:00Z'
+    """
+    if not moment.utcoffset():
+        return utc(moment)
+    return messages.ON_BOTH_CLOCKS.format(own=own_clock(moment), utc=utc(moment))
+
+
+def span_on_both_clocks(start: datetime, end: datetime | None) -> str:
+    """From ``start`` to ``end`` (None: no end) in ``start``'s own offset and in UTC; in
+    UTC alone when that is its offset.
+
+    >>> t0 = parse_instant("2026-12-01T22:00:00+01:00")
+    >>> span_on_both_clocks(t0, t0 + timedelta(minutes=10))
+    '2026-12-01T22:00:00+01:00 to 2026-12-01T22:10:00+01:00, UTC 2026-12-01T21:00:00Z to \
+2026-12-01T21:10:00Z'
+    >>> span_on_both_clocks(t0.astimezone(timezone.utc), None)
+    '2026-12-01T21:00:00Z to open end'
+    """
+    until = messages.OPEN_END
+    in_utc = messages.SPAN.format(start=utc(start), end=utc(end) if end else until)
+    if not start.utcoffset():
+        return in_utc
+    own = messages.SPAN.format(start=own_clock(start), end=own_clock(end) if end else until)
+    return messages.ON_BOTH_CLOCKS.format(own=own, utc=in_utc)
+
+
 def phase_offset(phase: str) -> timedelta | None:
     """How long before or after T0 a phase starts; None when its name does not say.
     Raises ValueError when it says more than :data:`MAX_PHASE_HOURS` hours.

@@ -56,9 +56,10 @@ def wants_run(config: pytest.Config) -> bool:
         if row.ini_key is None:
             continue
         try:
-            if config.getini(row.ini_key):
-                return True
-        except (ValueError, pytest.UsageError):  # set, but bad: the settings name the key
+            value = config.getini(row.ini_key)
+        except (TypeError, ValueError, pytest.UsageError):  # set, but bad: the settings say so
+            return True
+        if value is not None and value is not False and value not in ("", []):  # 0 is set
             return True
     return any(name.startswith("PYTEST_CUTOVER_") for name in os.environ)
 

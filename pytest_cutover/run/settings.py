@@ -101,6 +101,10 @@ INI_TYPES: dict[Action, Literal["string", "linelist", "bool"]] = {
 }
 #: The value of an ini key that is not set, by type (a linelist is an empty list).
 INI_DEFAULTS = {"string": "", "bool": False}
+IniNumber = Literal["int", "float"]
+IniType = Literal["string", "linelist", "bool", "int", "float"]
+#: pytest reads ini keys of type int and float from 8.4 on; before, a number is a string.
+NUMBER_INI_TYPES = pytest.version_tuple >= (8, 4)
 
 
 class Row(NamedTuple):
@@ -123,6 +127,8 @@ class Row(NamedTuple):
     field: str = ""
     #: Whether giving the option asks for a cutover decision (see :attr:`Settings.asked`).
     asks: bool = True
+    #: The ini key holds a number of this type (a string on pytests that have no such type).
+    number: IniNumber | None = None
 
     @property
     def key(self) -> str:
@@ -144,6 +150,13 @@ class Row(NamedTuple):
     @property
     def env(self) -> str | None:
         return f"PYTEST_CUTOVER_{self.name.upper()}" if self.ini is not None else None
+
+    @property
+    def ini_type(self) -> IniType:
+        """The type ``pytest --help`` shows for the ini key, and pytest reads it as."""
+        if self.number is not None and NUMBER_INI_TYPES:
+            return self.number
+        return INI_TYPES[self.action]
 
 
 # -- reading and checking values ------------------------------------------------------
@@ -408,6 +421,7 @@ TABLE = (
         _workers,
         metavar="N",
         ini="Declared checks of one gate that run at once",
+        number="int",
     ),
     Row(
         "progress_interval",
@@ -418,6 +432,7 @@ TABLE = (
         metavar="SECONDS",
         ini="Seconds between progress lines without a terminal; 0: none",
         asks=False,  # how the run is shown, not whether it decides
+        number="float",
     ),
     Row(
         "show_plan",
@@ -445,11 +460,12 @@ def add_options(parser: pytest.Parser) -> None:
         )
     for row in TABLE:
         if row.ini_key is not None and row.ini is not None:
-            ini_type = INI_TYPES[row.action]
+            ini_type = row.ini_type
             if ini_type == "linelist":
                 parser.addini(row.ini_key, row.ini, type=ini_type)
-            else:
-                parser.addini(row.ini_key, row.ini, type=ini_type, default=INI_DEFAULTS[ini_type])
+            else:  # a number not set is None: 0 may be a value
+                default = INI_DEFAULTS.get(ini_type)
+                parser.addini(row.ini_key, row.ini, type=ini_type, default=default)
 
 
 # -- resolution -------------------------------------------------------------------------
@@ -498,9 +514,19 @@ def _first(row: Row, config: pytest.Config, environ: Mapping[str, str]) -> Setti
         return Setting(str(option), row.option, config.invocation_params.dir)
     if row.ini_key is None or row.env is None:
         return None
-    ini_value = str(config.getini(row.ini_key))
-    if ini_value:
-        return Setting(ini_value, _ini_source(row.ini_key, config), _ini_base(config))
+    try:
+        ini_value = config.getini(row.ini_key)
+    except (TypeError, ValueError, pytest.UsageError) as error:  # a number pytest cannot read
+        raise SettingError(
+            messages.BAD_INI_NUMBER.format(
+                key=row.ini_key,
+                inifile=_inifile(config),
+                problem=error,
+                allowed=messages.INI_NUMBER_ALLOWED.get(row.number or "", "a number"),
+            )
+        ) from None
+    if ini_value is not None and ini_value != "":
+        return Setting(str(ini_value), _ini_source(row.ini_key, config), _ini_base(config))
     if environ.get(row.env):
         return Setting(environ[row.env], row.env, config.invocation_params.dir)
     return None

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from pytest_cutover import messages
-from pytest_cutover.model.clock import utc, windows
+from pytest_cutover.model.clock import on_both_clocks, span_on_both_clocks, windows
 from pytest_cutover.model.cutover import Plan, PlanCheck, Waiver
 from pytest_cutover.model.vocabulary import shown_command
 from pytest_cutover.safety.mutation import DEFAULT_DENY
@@ -32,14 +32,13 @@ def runbook_lines(
     planned = windows(plan.timeline, t0) if t0 is not None else {}
     lines = [
         messages.RUNBOOK_TITLE.format(name=plan.name),
-        messages.RUNBOOK_T0.format(t0=utc(t0) if t0 else messages.RUNBOOK_NO_T0),
+        messages.RUNBOOK_T0.format(t0=on_both_clocks(t0) if t0 else messages.RUNBOOK_NO_T0),
     ]
     for phase in plan.timeline.phases:
         window = planned.get(phase)
         when = ""
         if window is not None:
-            until = utc(window.end) if window.end is not None else messages.OPEN_END
-            when = messages.RUNBOOK_WINDOW.format(start=utc(window.start), end=until)
+            when = messages.RUNBOOK_WINDOW.format(span=span_on_both_clocks(*window))
         preflight = plan.timeline.is_preflight(phase)
         kind = messages.RUNBOOK_PREFLIGHT if preflight else messages.RUNBOOK_AFTER_T0
         lines.append(messages.RUNBOOK_PHASE.format(phase=phase, window=when, kind=kind))
